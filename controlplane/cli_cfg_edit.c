@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Config edit transactions and argument helpers for the config commands
+ * (see cli_cfg_edit.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli_cfg_edit.h"
+#include "cp.h"
+#include "ip_pool.h"
+#include "log.h"
+
+#define NUM_TEXT_MAX 24
+#define ASCII_DEL 0x7f
+
+#define CLI_EDIT_MSG_FMT(id, fmt) [id] = fmt,
+static const char *const edit_msg_fmt[] = { CLI_EDIT_MESSAGES(CLI_EDIT_MSG_FMT) };
+#undef CLI_EDIT_MSG_FMT
+
+int cli_edit_fail(struct cli_ctx *ctx, enum cli_edit_msg id, const char *a1, const char *a2)
+{
+	snprintf(ctx->err->msg, sizeof(ctx->err->msg), edit_msg_fmt[id], a1 ? a1 : "",
+		 a2 ? a2 : "");
+	return -1;
+}
+
+/* ---- the transaction ---- */
+
+int cli_edit_begin(struct cli_ctx *ctx, struct cli_edit *e)
+{
+	e->ctx = ctx;
+	if (cfg_copy(&e->cfg, ctx->cp->cfg))
+		return cli_edit_fail(ctx, EDIT_NO_MEMORY, NULL, NULL);
+	return 0;
+}
+
+void cli_edit_abort(struct cli_edit *e)
+{
+	cfg_free(&e->cfg);
+}
+
+int cli_edit_commit(struct cli_edit *e)
+{
+	struct cli_ctx *ctx = e->ctx;
+	struct pg_config *live = ctx->cp->cfg, old;
+	struct cfg_errors errs;
+	int rc = -1;
+
+	cfg_errors_init(&errs);
+	if (cfg_validate(&e->cfg, &errs)) {
+		cli_fail(ctx, "failure: %s", errs.n ? errs.msg[0] : "configuration not valid");
+		goto out;
+	}
+	old = *live;
+	*live = e->cfg;
+	e->cfg = old;
+	if (cli_commit(ctx)) {
+		/* Not written: put the old config back, the copy gets freed. */
+		e->cfg = *live;
+		*live = old;
+		goto out;
+	}
+	ip_pool_sync(live);
+	rc = 0;
+out:
+	cfg_free(&e->cfg);
+	cfg_errors_free(&errs);
+	return rc;
+}
+
+/* ---- lists ---- */
+
+int cli_edit_items(struct cli_ctx *ctx, unsigned int n,
+		   const char *(*name_of)(unsigned int i, void *arg), void *arg,
+		   unsigned int **idx)
+{
+	const struct cli_arg *numbers = cli_args_find(ctx->args, "numbers");
+	int k;
+
+	*idx = malloc((n ? n : 1) * sizeof(**idx));
+	if (!*idx)
+		return cli_edit_fail(ctx, EDIT_NO_MEMORY, NULL, NULL);
+	k = cli_items_resolve(numbers ? numbers->str : "", n, name_of, arg, *idx, n ? n : 1,
+			      ctx->err);
+	if (k < 0) {
+		free(*idx);
+		*idx = NULL;
+	}
+	return k;
+}
+
+void *cli_edit_append(struct cli_ctx *ctx, void *list_ptr, unsigned int *n, size_t size)
+{
+	char **list = list_ptr;
+	char *grown;
+	char limit[NUM_TEXT_MAX];
+
+	if (*n >= CFG_MAX_LIST) {
+		snprintf(limit, sizeof(limit), "%u", CFG_MAX_LIST);
+		cli_edit_fail(ctx, EDIT_LIST_FULL, limit, NULL);
+		return NULL;
+	}
+	grown = realloc(*list, (*n + 1) * size);
+	if (!grown) {
+		cli_edit_fail(ctx, EDIT_NO_MEMORY, NULL, NULL);
+		return NULL;
+	}
+	*list = grown;
+	memset(grown + *n * size, 0, size);
+	return grown + (*n)++ * size;
+}
+
+void cli_edit_remove(void *list, unsigned int *n, size_t size, const unsigned int *idx,
+		     unsigned int k)
+{
+	char *base = list;
+	unsigned int kept = 0;
+
+	for (unsigned int i = 0; i < *n; i++) {
+		bool gone = false;
+
+		for (unsigned int j = 0; j < k && !gone; j++)
+			gone = idx[j] == i;
+		if (gone)
+			continue;
+		if (kept != i)
+			memcpy(base + (size_t)kept * size, base + (size_t)i * size, size);
+		kept++;
+	}
+	*n = kept;
+}
+
+void cli_edit_ret(struct cli_ctx *ctx, unsigned int pos)
+{
+	char id[NUM_TEXT_MAX];
+
+	snprintf(id, sizeof(id), "*%X", pos + 1);
+	json_decref(ctx->data);
+	ctx->data = json_pack("{s:s}", "ret", id);
+}
+
+/* ---- arguments ---- */
+
+/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
+bool cli_edit_utf8_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		unsigned int c = *p, need;
+		uint32_t cp, min;
+
+		if (c < 0x80) {
+			p++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			need = 1;
+			cp = c & 0x1f;
+			min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			need = 2;
+			cp = c & 0x0f;
+			min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			need = 3;
+			cp = c & 0x07;
+			min = 0x10000;
+		} else {
+			return false;
+		}
+		p++;
+		for (unsigned int i = 0; i < need; i++, p++) {
+			if ((*p & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (*p & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+	}
+	return true;
+}
+
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < ' ' || *s == ASCII_DEL)
+			return true;
+	return false;
+}
+
+static int store(struct cli_ctx *ctx, const char *arg, const char *v, char *dst, size_t size)
+{
+	if (strlen(v) >= size)
+		return cli_edit_fail(ctx, EDIT_INVALID, arg, NULL);
+	memset(dst, 0, size);
+	memcpy(dst, v, strlen(v));
+	return 0;
+}
+
+int cli_edit_name(struct cli_ctx *ctx, const char *arg, char *dst, size_t size)
+{
+	const struct cli_arg *a = cli_args_find(ctx->args, arg);
+
+	if (!a)
+		return 0;
+	if (!a->str[0] || has_control(a->str) || !cli_edit_utf8_ok(a->str))
+		return cli_edit_fail(ctx, EDIT_INVALID, arg, NULL);
+	return store(ctx, arg, a->str, dst, size);
+}
+
+int cli_edit_text(struct cli_ctx *ctx, const char *arg, char *dst, size_t size)
+{
+	const struct cli_arg *a = cli_args_find(ctx->args, arg);
+
+	if (!a)
+		return 0;
+	if (!cli_edit_utf8_ok(a->str))
+		return cli_edit_fail(ctx, EDIT_INVALID, arg, NULL);
+	return store(ctx, arg, a->str, dst, size);
+}
+
+int cli_edit_profile_ref(struct cli_ctx *ctx, const struct pg_config *cfg, const char *arg,
+			 char *dst, size_t size)
+{
+	const struct cli_arg *a = cli_args_find(ctx->args, arg);
+
+	if (!a)
+		return 0;
+	if (!cfg_find_profile(cfg, a->str))
+		return cli_edit_fail(ctx, EDIT_NO_MATCH, arg, NULL);
+	return store(ctx, arg, a->str, dst, size);
+}
+
+int cli_edit_addr_or_pool(struct cli_ctx *ctx, const struct pg_config *cfg, const char *arg,
+			  struct cfg_addr_or_pool *dst)
+{
+	const struct cli_arg *a = cli_args_find(ctx->args, arg);
+	struct cfg_addr_or_pool v;
+
+	if (!a)
+		return 0;
+	memset(&v, 0, sizeof(v));
+	if (a->str[0] == '\0') {
+		*dst = v;
+		return 0;
+	}
+	v.is_set = true;
+	if (cfg_parse_ipv4(a->str, &v.addr) == 0) {
+		*dst = v;
+		return 0;
+	}
+	/* Not an address: must be a pool (RouterOS's words for a reference to nothing). */
+	if (!cfg_find_pool(cfg, a->str))
+		return cli_edit_fail(ctx, EDIT_NO_MATCH, arg, NULL);
+	v.is_pool = true;
+	if (store(ctx, arg, a->str, v.pool, sizeof(v.pool)))
+		return -1;
+	*dst = v;
+	return 0;
+}

@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The PPTP server menus:
+ *   /interface/pptp-server/server  set print   (the server's settings)
+ *   /interface/pptp-server         add set remove print
+ *                                  (static entries binding an interface name
+ *                                  to a user, and the running sessions from
+ *                                  the provider in cli_cmds_pptp.h)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_cfg_edit.h"
+#include "cli_cmds_pptp.h"
+#include "cli_parse.h"
+#include "cli_table.h"
+#include "config.h"
+#include "cp.h"
+
+#define STATIC_NAME_PREFIX "pptp-in"    /* RouterOS's default names: pptp-in1, pptp-in2, ... */
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+#define NUMBERS_ARG \
+	{ .name = "numbers", .type = CLI_ARG_STRING, \
+	  .flags = CLI_ARG_UNNAMED | CLI_ARG_REQUIRED, .max = CLI_LINE_MAX }
+
+static const struct pptp_iface_provider *iface_provider;
+
+void pptp_iface_provider_register(const struct pptp_iface_provider *p)
+{
+	iface_provider = p;
+}
+
+/* ---- /interface/pptp-server/server ---- */
+
+static const struct cli_arg_spec server_set_args[] = {
+	{ .name = "enabled", .type = CLI_ARG_BOOL },
+	{ .name = "authentication", .type = CLI_ARG_AUTH_LIST },
+	{ .name = "default-profile", .type = CLI_ARG_STRING, .max = CFG_NAME_MAX - 1 },
+	{ .name = "keepalive-timeout", .type = CLI_ARG_DURATION,
+	  .min = CFG_KEEPALIVE_MIN, .max = CFG_KEEPALIVE_MAX },
+	{ .name = "max-mtu", .type = CLI_ARG_INT, .min = CFG_MTU_MIN, .max = CFG_MTU_MAX },
+	{ .name = "max-mru", .type = CLI_ARG_INT, .min = CFG_MTU_MIN, .max = CFG_MTU_MAX },
+	{ .name = "mrru", .type = CLI_ARG_MRRU },
+};
+
+/* RouterOS's order. */
+static const struct cli_column server_cols[] = {
+	{ "enabled", CLI_COL_BOOL, 0 },
+	{ "max-mtu", CLI_COL_NUM, 0 },
+	{ "max-mru", CLI_COL_NUM, 0 },
+	{ "mrru", CLI_COL_WORD, 0 },
+	{ "authentication", CLI_COL_WORD, 0 },
+	{ "keepalive-timeout", CLI_COL_NUM, 0 },
+	{ "default-profile", CLI_COL_WORD, 0 },
+};
+
+static const struct cli_table_spec server_table = {
+	.layout = CLI_LAYOUT_OBJECT,
+	.cols = server_cols, .n_cols = N_OF(server_cols),
+};
+
+static int server_fill(struct cli_ctx *ctx, struct cli_table *t)
+{
+	const struct cfg_pptp_server *sv = &ctx->cp->cfg->pptp_server;
+	char text[CFG_DURATION_STRLEN + CFG_NAME_MAX];
+
+	cli_table_add_row(t);
+	cli_table_set_bool(t, "enabled", sv->enabled);
+	cli_table_set_num(t, "max-mtu", sv->link.max_mtu);
+	cli_table_set_num(t, "max-mru", sv->link.max_mru);
+	cfg_format_mrru(sv->link.mrru, text, sizeof(text));
+	cli_table_set(t, "mrru", text);
+	cfg_format_auth_list(sv->authentication, text, sizeof(text));
+	cli_table_set(t, "authentication", text);
+	cli_table_set_num(t, "keepalive-timeout", sv->link.keepalive_timeout);
+	cli_table_set(t, "default-profile", sv->default_profile);
+	return 0;
+}
+
+static int server_set(struct cli_ctx *ctx)
+{
+	struct cli_edit e;
+	struct cfg_pptp_server *sv;
+	const struct cli_arg *a;
+
+	if (cli_edit_begin(ctx, &e))
+		return -1;
+	sv = &e.cfg.pptp_server;
+	if (cli_edit_profile_ref(ctx, &e.cfg, "default-profile", sv->default_profile,
+				 sizeof(sv->default_profile))) {
+		cli_edit_abort(&e);
+		return -1;
+	}
+	a = cli_args_find(ctx->args, "enabled");
+	if (a)
+		sv->enabled = a->v.b;
+	a = cli_args_find(ctx->args, "authentication");
+	if (a)
+		sv->authentication = a->v.auth;
+	a = cli_args_find(ctx->args, "keepalive-timeout");
+	if (a)
+		sv->link.keepalive_timeout = a->v.seconds;
+	a = cli_args_find(ctx->args, "max-mtu");
+	if (a)
+		sv->link.max_mtu = (uint16_t)a->v.i;
+	a = cli_args_find(ctx->args, "max-mru");
+	if (a)
+		sv->link.max_mru = (uint16_t)a->v.i;
+	a = cli_args_find(ctx->args, "mrru");
+	if (a)
+		sv->link.mrru = a->v.mrru;
+	return cli_edit_commit(&e);
+}
+
+/* ---- /interface/pptp-server (static entries and sessions) ---- */
+
+static const struct cli_arg_spec static_add_args[] = {
+	{ .name = "name", .type = CLI_ARG_STRING, .max = CFG_NAME_MAX - 1 },
+	{ .name = "user", .type = CLI_ARG_STRING, .flags = CLI_ARG_REQUIRED, .max = CFG_NAME_MAX - 1 },
+};
+static const struct cli_arg_spec static_set_args[] = {
+	NUMBERS_ARG,
+	{ .name = "name", .type = CLI_ARG_STRING, .max = CFG_NAME_MAX - 1 },
+	{ .name = "user", .type = CLI_ARG_STRING, .max = CFG_NAME_MAX - 1 },
+};
+static const struct cli_arg_spec static_remove_args[] = { NUMBERS_ARG };
+
+/* DESIGN.md section 4 spells these in lower case, as the seed's RouterOS does. */
+static const struct cli_flag iface_flags[] = {
+	{ .letter = 'D', .name = "dynamic", .group = 0 },
+	{ .letter = 'R', .name = "running", .group = 1 },
+};
+
+static const struct cli_column iface_cols[] = {
+	{ "name", CLI_COL_STR, 0 },
+	{ "user", CLI_COL_STR, 0 },
+	{ "mtu", CLI_COL_NUM, 0 },
+	{ "client-address", CLI_COL_WORD, 0 },
+	{ "uptime", CLI_COL_DURATION, 0 },
+	{ "encoding", CLI_COL_STR, 0 },
+};
+
+static const struct cli_table_spec iface_table = {
+	.layout = CLI_LAYOUT_TABLE,
+	.flags = iface_flags, .n_flags = N_OF(iface_flags),
+	.cols = iface_cols, .n_cols = N_OF(iface_cols),
+};
+
+/* The session columns of one row (the name and user are set by the caller). */
+static void iface_session_cells(struct cli_table *t, const struct pptp_iface_row *r)
+{
+	char text[CFG_IPV4_STRLEN];
+
+	if (r->running)
+		cli_table_set_flag(t, 'R');
+	if (r->mtu)
+		cli_table_set_num(t, "mtu", r->mtu);
+	if (r->client_address) {
+		cfg_format_ipv4(r->client_address, text, sizeof(text));
+		cli_table_set(t, "client-address", text);
+	}
+	if (r->running) {
+		cli_table_set_num(t, "uptime", (int64_t)r->uptime);
+		cli_table_set(t, "encoding", r->encoding);
+	}
+}
+
+static int static_index(const struct pg_config *cfg, const char *name)
+{
+	for (unsigned int i = 0; i < cfg->n_pptp_static; i++)
+		if (strcmp(cfg->pptp_static[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * Static entries in config order (their print numbers are their config
+ * positions, so set/remove take them), each with its session when one runs
+ * on it; then every other session.
+ */
+static int iface_fill(struct cli_ctx *ctx, struct cli_table *t)
+{
+	const struct pg_config *cfg = ctx->cp->cfg;
+	unsigned int n = iface_provider ? iface_provider->count() : 0;
+	struct pptp_iface_row *rows = NULL;
+	bool *shown = NULL;
+	int *session_of = NULL, rc = -1;
+
+	if (n) {
+		rows = calloc(n, sizeof(*rows));
+		shown = calloc(n, sizeof(*shown));
+	}
+	if (cfg->n_pptp_static)
+		session_of = malloc(cfg->n_pptp_static * sizeof(*session_of));
+	if ((n && (!rows || !shown)) || (cfg->n_pptp_static && !session_of)) {
+		cli_edit_fail(ctx, EDIT_NO_MEMORY, NULL, NULL);
+		goto out;
+	}
+	for (unsigned int j = 0; j < cfg->n_pptp_static; j++)
+		session_of[j] = -1;
+	for (unsigned int i = 0; i < n; i++) {
+		int j;
+
+		if (iface_provider->get(i, &rows[i])) {
+			shown[i] = true;   /* gone: skip */
+			continue;
+		}
+		rows[i].name[sizeof(rows[i].name) - 1] = '\0';
+		rows[i].user[sizeof(rows[i].user) - 1] = '\0';
+		rows[i].encoding[sizeof(rows[i].encoding) - 1] = '\0';
+		if (rows[i].dynamic)
+			continue;
+		j = static_index(cfg, rows[i].name);
+		if (j >= 0 && session_of[j] < 0) {
+			session_of[j] = (int)i;
+			shown[i] = true;
+		}
+	}
+	for (unsigned int j = 0; j < cfg->n_pptp_static; j++) {
+		cli_table_add_row(t);
+		cli_table_set(t, "name", cfg->pptp_static[j].name);
+		cli_table_set(t, "user", cfg->pptp_static[j].user);
+		if (session_of[j] >= 0)
+			iface_session_cells(t, &rows[session_of[j]]);
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		if (shown[i])
+			continue;
+		cli_table_add_row(t);
+		if (rows[i].dynamic)
+			cli_table_set_flag(t, 'D');
+		cli_table_set(t, "name", rows[i].name);
+		cli_table_set(t, "user", rows[i].user);
+		iface_session_cells(t, &rows[i]);
+	}
+	rc = 0;
+out:
+	free(rows);
+	free(shown);
+	free(session_of);
+	return rc;
+}
+
+static const char *static_name_of(unsigned int i, void *arg)
+{
+	const struct pg_config *cfg = arg;
+
+	return cfg->pptp_static[i].name;
+}
+
+/* Interface names are one namespace: ethernet, pptp-client and these entries. */
+static bool iface_name_elsewhere(const struct pg_config *cfg, const char *name)
+{
+	if (cfg_find_ethernet(cfg, name))
+		return true;
+	for (unsigned int i = 0; i < cfg->n_pptp_client; i++)
+		if (strcmp(cfg->pptp_client[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static bool static_name_taken(const struct pg_config *cfg, unsigned int skip)
+{
+	for (unsigned int i = 0; i < cfg->n_pptp_static; i++)
+		if (i != skip && strcmp(cfg->pptp_static[i].name, cfg->pptp_static[skip].name) == 0)
+			return true;
+	return false;
+}
+
+/* A clash of entry i's name: 0, or -1 with the message set. */
+static int static_name_check(struct cli_ctx *ctx, const struct pg_config *cfg, unsigned int i)
+{
+	if (static_name_taken(cfg, i))
+		return cli_edit_fail(ctx, EDIT_EXISTS, NULL, NULL);
+	if (iface_name_elsewhere(cfg, cfg->pptp_static[i].name))
+		return cli_edit_fail(ctx, EDIT_IFACE_EXISTS, NULL, NULL);
+	return 0;
+}
+
+/* RouterOS names an unnamed entry pptp-in1, pptp-in2, ...: the first free one. */
+static void static_default_name(const struct pg_config *cfg, char *name, size_t size)
+{
+	for (unsigned int n = 1;; n++) {
+		snprintf(name, size, STATIC_NAME_PREFIX "%u", n);
+		if (static_index(cfg, name) < 0 && !iface_name_elsewhere(cfg, name))
+			return;
+	}
+}
+
+static int static_add(struct cli_ctx *ctx)
+{
+	struct cli_edit e;
+	struct cfg_pptp_static s, *slot;
+	unsigned int pos;
+
+	if (cli_edit_begin(ctx, &e))
+		return -1;
+	memset(&s, 0, sizeof(s));
+	static_default_name(&e.cfg, s.name, sizeof(s.name));
+	if (cli_edit_name(ctx, "name", s.name, sizeof(s.name)) ||
+	    cli_edit_name(ctx, "user", s.user, sizeof(s.user)))
+		goto fail;
+	slot = cli_edit_append(ctx, &e.cfg.pptp_static, &e.cfg.n_pptp_static, sizeof(*slot));
+	if (!slot)
+		goto fail;
+	*slot = s;
+	pos = e.cfg.n_pptp_static - 1;
+	if (static_name_check(ctx, &e.cfg, pos))
+		goto fail;
+	if (cli_edit_commit(&e))
+		return -1;
+	cli_edit_ret(ctx, pos);
+	return 0;
+fail:
+	cli_edit_abort(&e);
+	return -1;
+}
+
+static int static_set(struct cli_ctx *ctx)
+{
+	struct cli_edit e;
+	unsigned int *idx = NULL;
+	int k;
+
+	k = cli_edit_items(ctx, ctx->cp->cfg->n_pptp_static, static_name_of, ctx->cp->cfg, &idx);
+	if (k < 0)
+		return -1;
+	if (cli_edit_begin(ctx, &e)) {
+		free(idx);
+		return -1;
+	}
+	for (int i = 0; i < k; i++) {
+		struct cfg_pptp_static *s = &e.cfg.pptp_static[idx[i]];
+
+		if (cli_edit_name(ctx, "name", s->name, sizeof(s->name)) ||
+		    cli_edit_name(ctx, "user", s->user, sizeof(s->user)))
+			goto fail;
+	}
+	for (int i = 0; i < k; i++)
+		if (static_name_check(ctx, &e.cfg, idx[i]))
+			goto fail;
+	free(idx);
+	return cli_edit_commit(&e);
+fail:
+	free(idx);
+	cli_edit_abort(&e);
+	return -1;
+}
+
+static int static_remove(struct cli_ctx *ctx)
+{
+	struct cli_edit e;
+	unsigned int *idx = NULL;
+	int k;
+
+	k = cli_edit_items(ctx, ctx->cp->cfg->n_pptp_static, static_name_of, ctx->cp->cfg, &idx);
+	if (k < 0)
+		return -1;
+	if (cli_edit_begin(ctx, &e)) {
+		free(idx);
+		return -1;
+	}
+	cli_edit_remove(e.cfg.pptp_static, &e.cfg.n_pptp_static, sizeof(*e.cfg.pptp_static), idx,
+			(unsigned int)k);
+	free(idx);
+	return cli_edit_commit(&e);
+}
+
+/* ---- registration ---- */
+
+static const struct cli_command server_cmds[] = {
+	{ .name = "print", .fill = server_fill, .table = &server_table },
+	{ .name = "set", .args = server_set_args, .n_args = N_OF(server_set_args),
+	  .run = server_set },
+};
+
+static const struct cli_command iface_cmds[] = {
+	{ .name = "print", .fill = iface_fill, .table = &iface_table },
+	{ .name = "add", .args = static_add_args, .n_args = N_OF(static_add_args),
+	  .run = static_add },
+	{ .name = "set", .args = static_set_args, .n_args = N_OF(static_set_args),
+	  .run = static_set },
+	{ .name = "remove", .args = static_remove_args, .n_args = 1, .run = static_remove },
+};
+
+int cli_cmds_pptp_register(void)
+{
+	if (cli_register_menu("/interface/pptp-server/server", server_cmds, N_OF(server_cmds)) ||
+	    cli_register_menu("/interface/pptp-server", iface_cmds, N_OF(iface_cmds)))
+		return -1;
+	return 0;
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Messages between the control plane and the workers, carried on rte_ring
+ * (one ring control plane -> each worker, one ring all workers -> control
+ * plane). A message is a fixed-size object from one mempool; the receiver
+ * returns it with dp_msg_free(). PPP control frames travel as an mbuf
+ * pointer inside the message.
+ *
+ * The dataplane never negotiates (STYLE.md): a session is installed with one
+ * message that holds everything the fast path needs, and removed with another.
+ */
+#ifndef PPTPGW_DP_MSG_H
+#define PPTPGW_DP_MSG_H
+
+#include <stdint.h>
+
+struct rte_mbuf;
+
+enum dp_msg_type {
+	DP_MSG_SESSION_INSTALL = 1, /* cp -> worker: a new session, everything the fast path needs */
+	DP_MSG_SESSION_KEYS,        /* cp -> worker: new MPPE keys / mode for a session */
+	DP_MSG_SESSION_REMOVE,      /* cp -> worker: retire a session */
+	DP_MSG_PPP_CTRL_OUT,        /* cp -> worker: a PPP control frame to send on a session */
+	DP_MSG_PPP_CTRL_IN,         /* worker -> cp: a PPP control frame received on a session */
+	DP_MSG_EVENT,               /* worker -> cp: something happened (see enum dp_event) */
+};
+
+enum dp_event {
+	DP_EVENT_SESSION_INSTALLED = 1,
+	DP_EVENT_SESSION_REMOVED,
+	DP_EVENT_MPPE_RESET_NEEDED,   /* stateful MPPE lost sync: cp sends CCP Reset-Request */
+	DP_EVENT_PEER_ACTIVITY,       /* data seen from a quiet session (keepalive bookkeeping) */
+};
+
+#define DP_MPPE_KEY_LEN 16
+
+struct dp_session_params {
+	uint32_t peer_ip;          /* outer IPv4 of the peer, host order */
+	uint32_t local_ip;         /* our outer IPv4, host order */
+	uint16_t our_call_id;      /* GRE key we receive on */
+	uint16_t peer_call_id;     /* GRE key we send with */
+	uint16_t port;             /* config port index the peer is reached through */
+	uint16_t mtu;              /* tunnel MTU (already reduced by 4 with MPPE) */
+	uint16_t mru;
+	uint16_t peer_window;      /* PPTP receive window of the peer */
+	uint32_t client_ip;        /* the address inside the tunnel, host order */
+	uint8_t flags;             /* DP_SESSION_F_* */
+	uint8_t mppe_bits;         /* 0 (none), 40, 56, 128 */
+	uint8_t send_key[DP_MPPE_KEY_LEN];
+	uint8_t recv_key[DP_MPPE_KEY_LEN];
+};
+
+#define DP_SESSION_F_MPPE_STATELESS (1u << 0)
+#define DP_SESSION_F_PFC            (1u << 1) /* peer accepts protocol-field compression */
+#define DP_SESSION_F_ACFC           (1u << 2) /* peer accepts address/control compression */
+#define DP_SESSION_F_CLIENT_ROLE    (1u << 3) /* we dialled out (pptp-client) */
+
+struct dp_msg {
+	enum dp_msg_type type;
+	uint32_t session_id;       /* control plane's handle, stable for the session's life */
+	union {
+		struct dp_session_params install;           /* SESSION_INSTALL */
+		struct {                                    /* SESSION_KEYS */
+			uint8_t mppe_bits;
+			uint8_t flags;
+			uint8_t send_key[DP_MPPE_KEY_LEN];
+			uint8_t recv_key[DP_MPPE_KEY_LEN];
+		} keys;
+		struct rte_mbuf *frame;                     /* PPP_CTRL_OUT / PPP_CTRL_IN: PPP protocol + payload */
+		struct {                                    /* EVENT */
+			enum dp_event kind;
+			uint64_t arg;
+		} event;
+	} u;
+};
+
+/*
+ * Allocate a zeroed message (control plane or worker). NULL when the pool is
+ * empty: the caller counts the drop.
+ */
+struct dp_msg *dp_msg_alloc(void);
+void dp_msg_free(struct dp_msg *m);
+
+/* cp -> worker. Returns 0, or -1 if the ring is full (message not taken). */
+int dp_msg_to_worker(unsigned int worker, struct dp_msg *m);
+/* worker -> cp. Returns 0, or -1 if the ring is full (message not taken). */
+int dp_msg_to_cp(struct dp_msg *m);
+/* cp side: take up to max messages from the workers. */
+unsigned int dp_msg_from_workers(struct dp_msg **msgs, unsigned int max);
+/* worker side: take up to max messages for this worker. */
+unsigned int dp_msg_for_worker(unsigned int worker, struct dp_msg **msgs, unsigned int max);
+
+/*
+ * Create the pool and rings (after EAL init); also used by the unit test,
+ * which runs EAL with --no-huge and no ports.
+ */
+int dp_msg_init(unsigned int n_workers, unsigned int ring_size);
+void dp_msg_fini(void);
+
+/*
+ * Messages the pool holds: ring_size * (n_workers + 1), so every ring can be
+ * full at once (a full ring is the normal back-pressure, not an empty pool).
+ */
+unsigned int dp_msg_pool_capacity(void);
+
+#endif /* PPTPGW_DP_MSG_H */
