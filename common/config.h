@@ -38,6 +38,7 @@
 #define CFG_MAX_EAL_ARGS  64
 #define CFG_EAL_ARG_MAX   256     /* bytes per EAL argument, NUL included */
 #define CFG_MAX_LIST      262144  /* entries in any one list (secrets, pools, ...) */
+#define CFG_MAX_POOL_RANGES 64   /* ranges in one /ip/pool entry */
 #define CFG_ERRORS_MAX    100     /* messages kept; the rest are counted in one last line */
 
 enum cfg_log_level {
@@ -342,6 +343,13 @@ int cfg_copy(struct pg_config *dst, const struct pg_config *src);
 
 /* The pristine built-in profile of that name ("default", "default-encryption"), else NULL. */
 const struct cfg_ppp_profile *cfg_builtin_profile(const char *name);
+
+/*
+ * Store v in an unsigned integer, bool or enum member of size 1, 2, 4 or 8
+ * bytes, cut to that size: for tables that name members by offset (the
+ * loader's schema, the CLI's property lists).
+ */
+void cfg_store_uint(void *dst, size_t size, uint64_t v);
 
 /* Lookups (NULL if absent). */
 const struct cfg_ppp_profile *cfg_find_profile(const struct pg_config *cfg, const char *name);

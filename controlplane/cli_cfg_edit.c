@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Config edit transactions and argument helpers for the config commands
- * (see cli_cfg_edit.h).
+ * Config edit transactions, the add/set/remove flows every list menu shares,
+ * and argument helpers for the config commands (see cli_cfg_edit.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,4 +261,243 @@ int cli_edit_addr_or_pool(struct cli_ctx *ctx, const struct pg_config *cfg, cons
 		return -1;
 	*dst = v;
 	return 0;
+}
+
+/* ---- menus over one config list ---- */
+
+/* The list's array inside cfg (read like the loader does: member at an offset). */
+static char *list_base(const struct cli_list_menu *m, const struct pg_config *cfg)
+{
+	char *base;
+
+	memcpy(&base, (const char *)cfg + m->list_off, sizeof(base));
+	return base;
+}
+
+static unsigned int *count_ptr(const struct cli_list_menu *m, struct pg_config *cfg)
+{
+	return (unsigned int *)(void *)((char *)cfg + m->count_off);
+}
+
+static unsigned int list_count(const struct cli_list_menu *m, const struct pg_config *cfg)
+{
+	unsigned int n;
+
+	memcpy(&n, (const char *)cfg + m->count_off, sizeof(n));
+	return n;
+}
+
+static char *entry(const struct cli_list_menu *m, const struct pg_config *cfg, unsigned int i)
+{
+	return list_base(m, cfg) + (size_t)i * m->elem_size;
+}
+
+static const char *entry_name(const struct cli_list_menu *m, const struct pg_config *cfg,
+			      unsigned int i)
+{
+	return entry(m, cfg, i) + m->name_off;
+}
+
+struct list_names {
+	const struct cli_list_menu *m;
+	const struct pg_config *cfg;
+};
+
+static const char *list_name_of(unsigned int i, void *arg)
+{
+	const struct list_names *ln = arg;
+
+	return entry_name(ln->m, ln->cfg, i);
+}
+
+/*
+ * The entries the command's "numbers" select in the live config (for a
+ * remove, each must pass can_remove there), then the copy to edit. Returns
+ * how many, with *idx malloc'd, or -1 with ctx->err set.
+ */
+static int list_select(struct cli_ctx *ctx, const struct cli_list_menu *m, bool removing,
+		       struct cli_edit *e, unsigned int **idx)
+{
+	struct list_names ln = { .m = m, .cfg = ctx->cp->cfg };
+	int k;
+
+	k = cli_edit_items(ctx, list_count(m, ln.cfg), m->named ? list_name_of : NULL,
+			   m->named ? &ln : NULL, idx);
+	if (k < 0)
+		return -1;
+	for (int i = 0; removing && m->can_remove && i < k; i++)
+		if (m->can_remove(ctx, ln.cfg, entry(m, ln.cfg, (*idx)[i])))
+			goto fail;
+	if (cli_edit_begin(ctx, e))
+		goto fail;
+	return k;
+fail:
+	free(*idx);
+	*idx = NULL;
+	return -1;
+}
+
+/* Another entry than i named like entry i? */
+static bool name_taken(const struct cli_list_menu *m, const struct pg_config *cfg, unsigned int i)
+{
+	for (unsigned int j = 0; j < list_count(m, cfg); j++)
+		if (j != i && strcmp(entry_name(m, cfg, j), entry_name(m, cfg, i)) == 0)
+			return true;
+	return false;
+}
+
+static int name_check(struct cli_ctx *ctx, const struct cli_list_menu *m,
+		      const struct pg_config *cfg, unsigned int i)
+{
+	if (!m->named)
+		return 0;
+	if (name_taken(m, cfg, i))
+		return cli_edit_fail(ctx, EDIT_EXISTS, NULL, NULL);
+	return m->check_name ? m->check_name(ctx, cfg, i) : 0;
+}
+
+int cli_list_add(struct cli_ctx *ctx, const struct cli_list_menu *m, void *scratch)
+{
+	struct cli_edit e;
+	void *slot;
+	unsigned int pos;
+
+	if (cli_edit_begin(ctx, &e))
+		return -1;
+	memset(scratch, 0, m->elem_size);
+	if (m->init)
+		m->init(&e.cfg, scratch);
+	if (m->apply(ctx, &e.cfg, scratch))
+		goto fail_new;
+	slot = cli_edit_append(ctx, (char *)&e.cfg + m->list_off, count_ptr(m, &e.cfg),
+			       m->elem_size);
+	if (!slot)
+		goto fail_new;
+	memcpy(slot, scratch, m->elem_size);   /* the copy owns what it holds now */
+	pos = list_count(m, &e.cfg) - 1;
+	if (name_check(ctx, m, &e.cfg, pos))
+		goto fail;
+	if (cli_edit_commit(&e))
+		return -1;
+	cli_edit_ret(ctx, pos);
+	return 0;
+fail_new:
+	if (m->release)
+		m->release(scratch);
+fail:
+	cli_edit_abort(&e);
+	return -1;
+}
+
+/* set (disabled < 0), enable (0) and disable (1) on every selected entry. */
+static int list_change(struct cli_ctx *ctx, const struct cli_list_menu *m, int disabled)
+{
+	struct cli_edit e;
+	unsigned int *idx = NULL;
+	int k;
+
+	k = list_select(ctx, m, false, &e, &idx);
+	if (k < 0)
+		return -1;
+	for (int i = 0; i < k; i++) {
+		char *elem = entry(m, &e.cfg, idx[i]);
+		char old[CFG_NAME_MAX];
+
+		if (disabled >= 0) {
+			bool flag = disabled;
+
+			memcpy(elem + m->disabled_off, &flag, sizeof(flag));
+			continue;
+		}
+		if (m->renamed)
+			snprintf(old, sizeof(old), "%s", elem + m->name_off);
+		if (m->apply(ctx, &e.cfg, elem))
+			goto fail;
+		if (m->renamed && strcmp(old, elem + m->name_off) != 0 &&
+		    m->renamed(ctx, &e.cfg, elem, old))
+			goto fail;
+	}
+	for (int i = 0; i < k; i++)
+		if (name_check(ctx, m, &e.cfg, idx[i]))
+			goto fail;
+	free(idx);
+	return cli_edit_commit(&e);
+fail:
+	free(idx);
+	cli_edit_abort(&e);
+	return -1;
+}
+
+int cli_list_set(struct cli_ctx *ctx, const struct cli_list_menu *m)
+{
+	return list_change(ctx, m, -1);
+}
+
+int cli_list_enable(struct cli_ctx *ctx, const struct cli_list_menu *m)
+{
+	return list_change(ctx, m, 0);
+}
+
+int cli_list_disable(struct cli_ctx *ctx, const struct cli_list_menu *m)
+{
+	return list_change(ctx, m, 1);
+}
+
+int cli_list_remove(struct cli_ctx *ctx, const struct cli_list_menu *m)
+{
+	struct cli_edit e;
+	unsigned int *idx = NULL;
+	int k;
+
+	k = list_select(ctx, m, true, &e, &idx);
+	if (k < 0)
+		return -1;
+	for (int i = 0; m->release && i < k; i++)
+		m->release(entry(m, &e.cfg, idx[i]));
+	cli_edit_remove(list_base(m, &e.cfg), count_ptr(m, &e.cfg), m->elem_size, idx,
+			(unsigned int)k);
+	free(idx);
+	return cli_edit_commit(&e);
+}
+
+/* ---- properties copied as typed ---- */
+
+/* The value of a typed argument; false for types the menus parse themselves. */
+static bool arg_value(const struct cli_arg *a, uint64_t *v)
+{
+	switch (a->spec->type) {
+	case CLI_ARG_BOOL:      *v = a->v.b; return true;
+	case CLI_ARG_INT:       *v = (uint64_t)a->v.i; return true;
+	case CLI_ARG_ENUM:      *v = a->v.e; return true;
+	case CLI_ARG_DURATION:  *v = a->v.seconds; return true;
+	case CLI_ARG_AUTH_LIST: *v = a->v.auth; return true;
+	case CLI_ARG_MRRU:      *v = a->v.mrru; return true;
+	case CLI_ARG_IP:        *v = a->v.ip; return true;
+	default:                return false;   /* STRING, PREFIX, FLAG */
+	}
+}
+
+void cli_edit_props(struct cli_ctx *ctx, const struct cli_edit_prop *props, size_t n, void *base)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct cli_arg *a = cli_args_find(ctx->args, props[i].name);
+		uint64_t v;
+
+		if (a && arg_value(a, &v))
+			cfg_store_uint((char *)base + props[i].off, props[i].size, v);
+	}
+}
+
+int cli_object_set(struct cli_ctx *ctx, const struct cli_object_menu *m)
+{
+	struct cli_edit e;
+
+	if (cli_edit_begin(ctx, &e))
+		return -1;
+	if (m->apply && m->apply(ctx, &e.cfg)) {
+		cli_edit_abort(&e);
+		return -1;
+	}
+	cli_edit_props(ctx, m->props, m->n_props, (char *)&e.cfg + m->off);
+	return cli_edit_commit(&e);
 }

@@ -13,6 +13,10 @@
  * its lists are new): code outside the CLI must not keep pointers into
  * config lists across a return to the event loop; keep names instead.
  *
+ * The menus over a config list (/ppp/secret, /ip/pool, ...) and over one
+ * settings object (/ppp/aaa, ...) describe themselves in a table and run the
+ * shared flows below; each menu keeps only what is its own.
+ *
  * Also the messages every config command uses (one table, so the wording is
  * the same everywhere and docs/cli.md can list it) and argument helpers that
  * turn typed values into config values with the same rules as the JSON
@@ -67,6 +71,11 @@ void cli_edit_abort(struct cli_edit *e);
 
 /* ---- lists ---- */
 
+/* The entries a set, remove, enable or disable works on: `remove 0,2`, `set pptp-in1 ...`. */
+#define CLI_EDIT_NUMBERS_ARG \
+	{ .name = "numbers", .type = CLI_ARG_STRING, \
+	  .flags = CLI_ARG_UNNAMED | CLI_ARG_REQUIRED, .max = CLI_LINE_MAX }
+
 /*
  * Resolve the command's "numbers" argument against n entries (print numbers,
  * names via name_of, or *ids; comma-separated). *idx is malloc'd (caller
@@ -89,6 +98,87 @@ void cli_edit_remove(void *list, unsigned int *n, size_t size, const unsigned in
 
 /* JSON result of an add: {"ret": "*<hex position + 1>"} (RouterOS API style). */
 void cli_edit_ret(struct cli_ctx *ctx, unsigned int pos);
+
+/* ---- menus over one config list (add, set, remove, enable, disable) ---- */
+
+/*
+ * What the list menus differ in; the flows are the same for all of them:
+ *   add     a zeroed scratch entry, init, apply, append to the copy, name
+ *           checks, commit, {"ret": ...}
+ *   set     resolve "numbers" on the live config, apply onto each entry of
+ *           the copy (renamed() when its name changed), name checks, commit
+ *   enable, disable   as set, but only the entry's disabled flag changes
+ *   remove  resolve "numbers", can_remove() on each live entry, release()
+ *           each entry of the copy, remove them, commit
+ * Name checks (named lists only): no other entry has the name ("failure:
+ * entry already exists"), then check_name() when given.
+ */
+struct cli_list_menu {
+	size_t list_off;       /* offsetof(struct pg_config, <list>) */
+	size_t count_off;      /* offsetof(struct pg_config, n_<list>) */
+	size_t elem_size;
+	bool named;            /* entries have unique names (else: print numbers only) */
+	size_t name_off;       /* named: the entry's char[CFG_NAME_MAX] name */
+	size_t disabled_off;   /* enable/disable: the entry's bool disabled */
+	/* add: defaults onto the zeroed new entry (NULL: zero is the default). */
+	void (*init)(const struct pg_config *cfg, void *elem);
+	/* The command's properties onto one entry; cfg is the copy. 0, or -1 with ctx->err set. */
+	int (*apply)(struct cli_ctx *ctx, const struct pg_config *cfg, void *elem);
+	/* set: the entry's name changed from old. 0, or -1 with ctx->err set. */
+	int (*renamed)(struct cli_ctx *ctx, struct pg_config *cfg, void *elem, const char *old);
+	/* After the unique-name check of entry i. 0, or -1 with ctx->err set. */
+	int (*check_name)(struct cli_ctx *ctx, const struct pg_config *cfg, unsigned int i);
+	/* remove: may this entry of the live config go? 0, or -1 with ctx->err set. */
+	int (*can_remove)(struct cli_ctx *ctx, const struct pg_config *cfg, const void *elem);
+	/* Free what an entry owns (a new entry not appended; removed entries). */
+	void (*release)(void *elem);
+};
+
+/* The list's place in struct pg_config, e.g. CLI_LIST_OF(ppp_secret, n_ppp_secret). */
+#define CLI_LIST_OF(list, count) \
+	.list_off = offsetof(struct pg_config, list), \
+	.count_off = offsetof(struct pg_config, count), \
+	.elem_size = sizeof(*((struct pg_config *)0)->list)
+#define CLI_LIST_NAMED(type, member) .named = true, .name_off = offsetof(type, member)
+
+/* scratch: elem_size bytes for the new entry (the caller's typed local). */
+int cli_list_add(struct cli_ctx *ctx, const struct cli_list_menu *m, void *scratch);
+int cli_list_set(struct cli_ctx *ctx, const struct cli_list_menu *m);
+int cli_list_enable(struct cli_ctx *ctx, const struct cli_list_menu *m);
+int cli_list_disable(struct cli_ctx *ctx, const struct cli_list_menu *m);
+int cli_list_remove(struct cli_ctx *ctx, const struct cli_list_menu *m);
+
+/* ---- properties copied as typed ---- */
+
+/*
+ * A property whose parsed argument is stored as it is: BOOL, INT, ENUM
+ * (the word's index), DURATION (seconds), AUTH_LIST, MRRU or IP, into the
+ * member at base + off (size bytes; INT is cut to the member's size, as
+ * the argument spec's range already fits it).
+ */
+struct cli_edit_prop {
+	const char *name;
+	size_t off;
+	size_t size;
+};
+#define CLI_EDIT_PROP(type, member, prop) \
+	{ .name = (prop), .off = offsetof(type, member), .size = sizeof(((type *)0)->member) }
+
+/* Each property the command gives, onto base. */
+void cli_edit_props(struct cli_ctx *ctx, const struct cli_edit_prop *props, size_t n, void *base);
+
+/*
+ * set on a menu that is one object of the config (/ppp/aaa, ...): apply
+ * (when given; 0, or -1 with ctx->err set), then props onto the object at
+ * off in the copy, then commit.
+ */
+struct cli_object_menu {
+	size_t off;            /* offsetof(struct pg_config, <object>) */
+	const struct cli_edit_prop *props;
+	size_t n_props;
+	int (*apply)(struct cli_ctx *ctx, struct pg_config *cfg);
+};
+int cli_object_set(struct cli_ctx *ctx, const struct cli_object_menu *m);
 
 /* ---- arguments (each: 0 when absent or stored, -1 with ctx->err set) ---- */
 

@@ -14,37 +14,25 @@
 #include "cp.h"
 #include "ip_pool.h"
 
-#define POOL_RANGES_MAX 64     /* as the JSON loader */
 #define NUM_TEXT_MAX 24
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
-
-#define NUMBERS_ARG \
-	{ .name = "numbers", .type = CLI_ARG_STRING, \
-	  .flags = CLI_ARG_UNNAMED | CLI_ARG_REQUIRED, .max = CLI_LINE_MAX }
 
 static const struct cli_arg_spec pool_add_args[] = {
 	{ .name = "name", .type = CLI_ARG_STRING, .flags = CLI_ARG_REQUIRED, .max = CFG_NAME_MAX - 1 },
 	{ .name = "ranges", .type = CLI_ARG_STRING, .flags = CLI_ARG_REQUIRED, .max = CLI_LINE_MAX },
 };
 static const struct cli_arg_spec pool_set_args[] = {
-	NUMBERS_ARG,
+	CLI_EDIT_NUMBERS_ARG,
 	{ .name = "name", .type = CLI_ARG_STRING, .max = CFG_NAME_MAX - 1 },
 	{ .name = "ranges", .type = CLI_ARG_STRING, .max = CLI_LINE_MAX },
 };
-static const struct cli_arg_spec pool_remove_args[] = { NUMBERS_ARG };
-
-static const char *pool_name_of(unsigned int i, void *arg)
-{
-	const struct pg_config *cfg = arg;
-
-	return cfg->ip_pool[i].name;
-}
+static const struct cli_arg_spec pool_remove_args[] = { CLI_EDIT_NUMBERS_ARG };
 
 /* "10.0.0.10-10.0.0.254,10.1.0.0/24,10.2.0.1" into a new array. */
 static int parse_ranges(struct cli_ctx *ctx, const char *s, struct cfg_ip_range **out,
 			unsigned int *n_out)
 {
-	struct cfg_ip_range ranges[POOL_RANGES_MAX];
+	struct cfg_ip_range ranges[CFG_MAX_POOL_RANGES];
 	unsigned int n = 0;
 	char max[NUM_TEXT_MAX];
 
@@ -53,8 +41,8 @@ static int parse_ranges(struct cli_ctx *ctx, const char *s, struct cfg_ip_range 
 		size_t len = comma ? (size_t)(comma - s) : strlen(s);
 		char word[CFG_RANGE_STRLEN];
 
-		if (n == POOL_RANGES_MAX) {
-			snprintf(max, sizeof(max), "%u", POOL_RANGES_MAX);
+		if (n == CFG_MAX_POOL_RANGES) {
+			snprintf(max, sizeof(max), "%u", CFG_MAX_POOL_RANGES);
 			return cli_edit_fail(ctx, EDIT_TOO_MANY_VALUES, "ranges", max);
 		}
 		if (len == 0 || len >= sizeof(word))
@@ -76,11 +64,13 @@ static int parse_ranges(struct cli_ctx *ctx, const char *s, struct cfg_ip_range 
 }
 
 /* The given properties onto one pool of the copy. */
-static int pool_apply(struct cli_ctx *ctx, struct cfg_ip_pool *p)
+static int pool_apply(struct cli_ctx *ctx, const struct pg_config *cfg, void *elem)
 {
+	struct cfg_ip_pool *p = elem;
 	const struct cli_arg *a = cli_args_find(ctx->args, "name");
 	uint32_t addr;
 
+	(void)cfg;
 	/* An address would read as an address wherever a pool is named. */
 	if (a && cfg_parse_ipv4(a->str, &addr) == 0)
 		return cli_edit_fail(ctx, EDIT_INVALID, "name", NULL);
@@ -98,14 +88,6 @@ static int pool_apply(struct cli_ctx *ctx, struct cfg_ip_pool *p)
 		p->n_ranges = n;
 	}
 	return 0;
-}
-
-static bool pool_name_taken(const struct pg_config *cfg, unsigned int skip)
-{
-	for (unsigned int i = 0; i < cfg->n_ip_pool; i++)
-		if (i != skip && strcmp(cfg->ip_pool[i].name, cfg->ip_pool[skip].name) == 0)
-			return true;
-	return false;
 }
 
 static bool aop_names(const struct cfg_addr_or_pool *a, const char *pool)
@@ -133,115 +115,64 @@ static void aop_rename(struct cfg_addr_or_pool *a, const char *from, const char 
 }
 
 /* References follow a rename, as on RouterOS (which refers by id). */
-static void pool_rename_refs(struct pg_config *cfg, const char *from, const char *to)
+static int pool_renamed(struct cli_ctx *ctx, struct pg_config *cfg, void *elem, const char *old)
 {
+	const struct cfg_ip_pool *p = elem;
+
+	(void)ctx;
 	for (unsigned int i = 0; i < cfg->n_ppp_profile; i++) {
-		aop_rename(&cfg->ppp_profile[i].local_address, from, to);
-		aop_rename(&cfg->ppp_profile[i].remote_address, from, to);
+		aop_rename(&cfg->ppp_profile[i].local_address, old, p->name);
+		aop_rename(&cfg->ppp_profile[i].remote_address, old, p->name);
 	}
 	for (unsigned int i = 0; i < cfg->n_ppp_secret; i++) {
-		aop_rename(&cfg->ppp_secret[i].local_address, from, to);
-		aop_rename(&cfg->ppp_secret[i].remote_address, from, to);
+		aop_rename(&cfg->ppp_secret[i].local_address, old, p->name);
+		aop_rename(&cfg->ppp_secret[i].remote_address, old, p->name);
 	}
+	return 0;
 }
+
+static int pool_can_remove(struct cli_ctx *ctx, const struct pg_config *cfg, const void *elem)
+{
+	const struct cfg_ip_pool *p = elem;
+
+	if (pool_in_use(cfg, p->name))
+		return cli_edit_fail(ctx, EDIT_POOL_IN_USE, NULL, NULL);
+	return 0;
+}
+
+static void pool_release(void *elem)
+{
+	struct cfg_ip_pool *p = elem;
+
+	free(p->ranges);
+	p->ranges = NULL;
+	p->n_ranges = 0;
+}
+
+static const struct cli_list_menu pool_menu = {
+	CLI_LIST_OF(ip_pool, n_ip_pool),
+	CLI_LIST_NAMED(struct cfg_ip_pool, name),
+	.apply = pool_apply,
+	.renamed = pool_renamed,
+	.can_remove = pool_can_remove,
+	.release = pool_release,
+};
 
 static int pool_add(struct cli_ctx *ctx)
 {
-	struct cli_edit e;
-	struct cfg_ip_pool p, *slot;
-	unsigned int pos;
+	struct cfg_ip_pool p;
 
-	if (cli_edit_begin(ctx, &e))
-		return -1;
-	memset(&p, 0, sizeof(p));
-	if (pool_apply(ctx, &p))
-		goto fail;
-	slot = cli_edit_append(ctx, &e.cfg.ip_pool, &e.cfg.n_ip_pool, sizeof(*slot));
-	if (!slot)
-		goto fail;
-	*slot = p;                 /* the copy owns the ranges now */
-	p.ranges = NULL;
-	pos = e.cfg.n_ip_pool - 1;
-	if (pool_name_taken(&e.cfg, pos)) {
-		cli_edit_fail(ctx, EDIT_EXISTS, NULL, NULL);
-		goto fail;
-	}
-	if (cli_edit_commit(&e))
-		return -1;
-	cli_edit_ret(ctx, pos);
-	return 0;
-fail:
-	free(p.ranges);
-	cli_edit_abort(&e);
-	return -1;
+	return cli_list_add(ctx, &pool_menu, &p);
 }
 
 static int pool_set(struct cli_ctx *ctx)
 {
-	struct cli_edit e;
-	unsigned int *idx = NULL;
-	int k;
-
-	k = cli_edit_items(ctx, ctx->cp->cfg->n_ip_pool, pool_name_of, ctx->cp->cfg, &idx);
-	if (k < 0)
-		return -1;
-	if (cli_edit_begin(ctx, &e)) {
-		free(idx);
-		return -1;
-	}
-	for (int i = 0; i < k; i++) {
-		struct cfg_ip_pool *p = &e.cfg.ip_pool[idx[i]];
-		char old[CFG_NAME_MAX];
-
-		snprintf(old, sizeof(old), "%s", p->name);
-		if (pool_apply(ctx, p))
-			goto fail;
-		if (strcmp(old, p->name) != 0)
-			pool_rename_refs(&e.cfg, old, p->name);
-	}
-	for (int i = 0; i < k; i++) {
-		if (pool_name_taken(&e.cfg, idx[i])) {
-			cli_edit_fail(ctx, EDIT_EXISTS, NULL, NULL);
-			goto fail;
-		}
-	}
-	free(idx);
-	return cli_edit_commit(&e);
-fail:
-	free(idx);
-	cli_edit_abort(&e);
-	return -1;
+	return cli_list_set(ctx, &pool_menu);
 }
 
 static int pool_remove(struct cli_ctx *ctx)
 {
-	const struct pg_config *cfg = ctx->cp->cfg;
-	struct cli_edit e;
-	unsigned int *idx = NULL;
-	int k;
-
-	k = cli_edit_items(ctx, cfg->n_ip_pool, pool_name_of, ctx->cp->cfg, &idx);
-	if (k < 0)
-		return -1;
-	for (int i = 0; i < k; i++) {
-		if (pool_in_use(cfg, cfg->ip_pool[idx[i]].name)) {
-			free(idx);
-			return cli_edit_fail(ctx, EDIT_POOL_IN_USE, NULL, NULL);
-		}
-	}
-	if (cli_edit_begin(ctx, &e)) {
-		free(idx);
-		return -1;
-	}
-	for (int i = 0; i < k; i++) {
-		free(e.cfg.ip_pool[idx[i]].ranges);
-		e.cfg.ip_pool[idx[i]].ranges = NULL;
-		e.cfg.ip_pool[idx[i]].n_ranges = 0;
-	}
-	cli_edit_remove(e.cfg.ip_pool, &e.cfg.n_ip_pool, sizeof(*e.cfg.ip_pool), idx,
-			(unsigned int)k);
-	free(idx);
-	return cli_edit_commit(&e);
+	return cli_list_remove(ctx, &pool_menu);
 }
 
 /* ---- /ip/pool/used ---- */

@@ -9,8 +9,8 @@
  * nothing changes unless the whole config still validates and was written.
  * Defaults for omitted properties are the JSON loader's.
  */
+#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli_cfg_edit.h"
@@ -23,9 +23,6 @@
 #define DNS_TEXT_MAX (CFG_MAX_DNS * CFG_IPV4_STRLEN)
 #define NUM_TEXT_MAX 24
 
-#define NUMBERS_ARG \
-	{ .name = "numbers", .type = CLI_ARG_STRING, \
-	  .flags = CLI_ARG_UNNAMED | CLI_ARG_REQUIRED, .max = CLI_LINE_MAX }
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- /ppp/secret ---- */
@@ -40,8 +37,8 @@
 	{ .name = "disabled", .type = CLI_ARG_BOOL }
 
 static const struct cli_arg_spec secret_add_args[] = { SECRET_PROPS(CLI_ARG_REQUIRED) };
-static const struct cli_arg_spec secret_set_args[] = { NUMBERS_ARG, SECRET_PROPS(0) };
-static const struct cli_arg_spec numbers_args[] = { NUMBERS_ARG };
+static const struct cli_arg_spec secret_set_args[] = { CLI_EDIT_NUMBERS_ARG, SECRET_PROPS(0) };
+static const struct cli_arg_spec numbers_args[] = { CLI_EDIT_NUMBERS_ARG };
 
 static const struct cli_flag secret_flags[] = {
 	{ .letter = 'X', .name = "DISABLED" },
@@ -96,25 +93,25 @@ static int secret_fill(struct cli_ctx *ctx, struct cli_table *t)
 	return 0;
 }
 
-static const char *secret_name_of(unsigned int i, void *arg)
+static void secret_init(const struct pg_config *cfg, void *elem)
 {
-	const struct pg_config *cfg = arg;
+	struct cfg_ppp_secret *s = elem;
 
-	return cfg->ppp_secret[i].name;
-}
-
-static void secret_defaults(struct cfg_ppp_secret *s)
-{
-	memset(s, 0, sizeof(*s));
+	(void)cfg;
 	s->service = CFG_SERVICE_ANY;
 	snprintf(s->service_name, sizeof(s->service_name), "any");
 	snprintf(s->profile, sizeof(s->profile), PROFILE_DEFAULT);
 	s->disabled = false;
 }
 
+static const struct cli_edit_prop secret_props[] = {
+	CLI_EDIT_PROP(struct cfg_ppp_secret, disabled, "disabled"),
+};
+
 /* The given properties onto one secret of the copy cfg. */
-static int secret_apply(struct cli_ctx *ctx, const struct pg_config *cfg, struct cfg_ppp_secret *s)
+static int secret_apply(struct cli_ctx *ctx, const struct pg_config *cfg, void *elem)
 {
+	struct cfg_ppp_secret *s = elem;
 	const struct cli_arg *a;
 
 	if (cli_edit_name(ctx, "name", s->name, sizeof(s->name)) ||
@@ -131,118 +128,43 @@ static int secret_apply(struct cli_ctx *ctx, const struct pg_config *cfg, struct
 			return cli_edit_fail(ctx, EDIT_NO_MATCH, "service", NULL);
 		snprintf(s->service_name, sizeof(s->service_name), "%s", word);
 	}
-	a = cli_args_find(ctx->args, "disabled");
-	if (a)
-		s->disabled = a->v.b;
+	cli_edit_props(ctx, secret_props, N_OF(secret_props), s);
 	return 0;
 }
 
-/* Another secret than skip named like secret skip? */
-static bool secret_name_taken(const struct pg_config *cfg, unsigned int skip)
-{
-	for (unsigned int i = 0; i < cfg->n_ppp_secret; i++)
-		if (i != skip && strcmp(cfg->ppp_secret[i].name, cfg->ppp_secret[skip].name) == 0)
-			return true;
-	return false;
-}
+static const struct cli_list_menu secret_menu = {
+	CLI_LIST_OF(ppp_secret, n_ppp_secret),
+	CLI_LIST_NAMED(struct cfg_ppp_secret, name),
+	.disabled_off = offsetof(struct cfg_ppp_secret, disabled),
+	.init = secret_init,
+	.apply = secret_apply,
+};
 
 static int secret_add(struct cli_ctx *ctx)
 {
-	struct cli_edit e;
-	struct cfg_ppp_secret s, *slot;
-	unsigned int pos;
+	struct cfg_ppp_secret s;
 
-	if (cli_edit_begin(ctx, &e))
-		return -1;
-	secret_defaults(&s);
-	if (secret_apply(ctx, &e.cfg, &s))
-		goto fail;
-	slot = cli_edit_append(ctx, &e.cfg.ppp_secret, &e.cfg.n_ppp_secret, sizeof(*slot));
-	if (!slot)
-		goto fail;
-	*slot = s;
-	pos = e.cfg.n_ppp_secret - 1;
-	if (secret_name_taken(&e.cfg, pos)) {
-		cli_edit_fail(ctx, EDIT_EXISTS, NULL, NULL);
-		goto fail;
-	}
-	if (cli_edit_commit(&e))
-		return -1;
-	cli_edit_ret(ctx, pos);
-	return 0;
-fail:
-	cli_edit_abort(&e);
-	return -1;
-}
-
-/* set, enable and disable: the given properties onto every selected secret. */
-static int secret_change(struct cli_ctx *ctx, int disabled)
-{
-	struct cli_edit e;
-	unsigned int *idx = NULL;
-	int k;
-
-	k = cli_edit_items(ctx, ctx->cp->cfg->n_ppp_secret, secret_name_of, ctx->cp->cfg, &idx);
-	if (k < 0)
-		return -1;
-	if (cli_edit_begin(ctx, &e)) {
-		free(idx);
-		return -1;
-	}
-	for (int i = 0; i < k; i++) {
-		struct cfg_ppp_secret *s = &e.cfg.ppp_secret[idx[i]];
-
-		if (disabled >= 0)
-			s->disabled = disabled;
-		else if (secret_apply(ctx, &e.cfg, s))
-			goto fail;
-	}
-	for (int i = 0; i < k; i++) {
-		if (secret_name_taken(&e.cfg, idx[i])) {
-			cli_edit_fail(ctx, EDIT_EXISTS, NULL, NULL);
-			goto fail;
-		}
-	}
-	free(idx);
-	return cli_edit_commit(&e);
-fail:
-	free(idx);
-	cli_edit_abort(&e);
-	return -1;
+	return cli_list_add(ctx, &secret_menu, &s);
 }
 
 static int secret_set(struct cli_ctx *ctx)
 {
-	return secret_change(ctx, -1);
+	return cli_list_set(ctx, &secret_menu);
 }
 
 static int secret_enable(struct cli_ctx *ctx)
 {
-	return secret_change(ctx, 0);
+	return cli_list_enable(ctx, &secret_menu);
 }
 
 static int secret_disable(struct cli_ctx *ctx)
 {
-	return secret_change(ctx, 1);
+	return cli_list_disable(ctx, &secret_menu);
 }
 
 static int secret_remove(struct cli_ctx *ctx)
 {
-	struct cli_edit e;
-	unsigned int *idx = NULL;
-	int k;
-
-	k = cli_edit_items(ctx, ctx->cp->cfg->n_ppp_secret, secret_name_of, ctx->cp->cfg, &idx);
-	if (k < 0)
-		return -1;
-	if (cli_edit_begin(ctx, &e)) {
-		free(idx);
-		return -1;
-	}
-	cli_edit_remove(e.cfg.ppp_secret, &e.cfg.n_ppp_secret, sizeof(*e.cfg.ppp_secret), idx,
-			(unsigned int)k);
-	free(idx);
-	return cli_edit_commit(&e);
+	return cli_list_remove(ctx, &secret_menu);
 }
 
 /* ---- /ppp/profile ---- */
@@ -259,7 +181,7 @@ static int secret_remove(struct cli_ctx *ctx)
 	{ .name = "only-one", .type = CLI_ARG_ENUM, .words = &cfg_only_one_words }
 
 static const struct cli_arg_spec profile_add_args[] = { PROFILE_PROPS(CLI_ARG_REQUIRED) };
-static const struct cli_arg_spec profile_set_args[] = { NUMBERS_ARG, PROFILE_PROPS(0) };
+static const struct cli_arg_spec profile_set_args[] = { CLI_EDIT_NUMBERS_ARG, PROFILE_PROPS(0) };
 
 static const struct cli_flag profile_flags[] = {
 	{ .letter = '*', .name = "DEFAULT" },
@@ -319,13 +241,6 @@ static int profile_fill(struct cli_ctx *ctx, struct cli_table *t)
 	return 0;
 }
 
-static const char *profile_name_of(unsigned int i, void *arg)
-{
-	const struct pg_config *cfg = arg;
-
-	return cfg->ppp_profile[i].name;
-}
-
 /* "10.0.0.1,10.0.0.2" (at most CFG_MAX_DNS), "" for none. */
 static int parse_dns(struct cli_ctx *ctx, const char *s, struct cfg_ppp_profile *p)
 {
@@ -357,20 +272,31 @@ static int parse_dns(struct cli_ctx *ctx, const char *s, struct cfg_ppp_profile 
 	return 0;
 }
 
-static int profile_apply(struct cli_ctx *ctx, const struct pg_config *cfg, struct cfg_ppp_profile *p)
+static void profile_init(const struct pg_config *cfg, void *elem)
 {
+	struct cfg_ppp_profile *p = elem;
+
+	(void)cfg;
+	p->use_encryption = CFG_ENC_DEFAULT;
+	p->only_one = CFG_ONLY_ONE_DEFAULT;
+}
+
+static const struct cli_edit_prop profile_props[] = {
+	CLI_EDIT_PROP(struct cfg_ppp_profile, use_encryption, "use-encryption"),
+	CLI_EDIT_PROP(struct cfg_ppp_profile, only_one, "only-one"),
+	CLI_EDIT_PROP(struct cfg_ppp_profile, session_timeout, "session-timeout"),
+	CLI_EDIT_PROP(struct cfg_ppp_profile, idle_timeout, "idle-timeout"),
+};
+
+static int profile_apply(struct cli_ctx *ctx, const struct pg_config *cfg, void *elem)
+{
+	struct cfg_ppp_profile *p = elem;
 	const struct cli_arg *a;
 
 	if (cli_edit_name(ctx, "name", p->name, sizeof(p->name)) ||
 	    cli_edit_addr_or_pool(ctx, cfg, "local-address", &p->local_address) ||
 	    cli_edit_addr_or_pool(ctx, cfg, "remote-address", &p->remote_address))
 		return -1;
-	a = cli_args_find(ctx->args, "use-encryption");
-	if (a)
-		p->use_encryption = (enum cfg_use_encryption)a->v.e;
-	a = cli_args_find(ctx->args, "only-one");
-	if (a)
-		p->only_one = (enum cfg_only_one)a->v.e;
 	a = cli_args_find(ctx->args, "dns-server");
 	if (a && parse_dns(ctx, a->str, p))
 		return -1;
@@ -382,21 +308,8 @@ static int profile_apply(struct cli_ctx *ctx, const struct pg_config *cfg, struc
 			return cli_edit_fail(ctx, EDIT_INVALID, "rate-limit", NULL);
 		p->rate_limit = r;
 	}
-	a = cli_args_find(ctx->args, "session-timeout");
-	if (a)
-		p->session_timeout = a->v.seconds;
-	a = cli_args_find(ctx->args, "idle-timeout");
-	if (a)
-		p->idle_timeout = a->v.seconds;
+	cli_edit_props(ctx, profile_props, N_OF(profile_props), p);
 	return 0;
-}
-
-static bool profile_name_taken(const struct pg_config *cfg, unsigned int skip)
-{
-	for (unsigned int i = 0; i < cfg->n_ppp_profile; i++)
-		if (i != skip && strcmp(cfg->ppp_profile[i].name, cfg->ppp_profile[skip].name) == 0)
-			return true;
-	return false;
 }
 
 /* Whatever names the profile: secrets, the server's default, clients. */
@@ -413,122 +326,59 @@ static bool profile_in_use(const struct pg_config *cfg, const char *name)
 	return false;
 }
 
-/* References follow a rename, as on RouterOS (which refers by id). */
-static void profile_rename_refs(struct pg_config *cfg, const char *from, const char *to)
+/* References follow a rename, as on RouterOS (which refers by id); built-ins keep their names. */
+static int profile_renamed(struct cli_ctx *ctx, struct pg_config *cfg, void *elem, const char *old)
 {
-	if (strcmp(cfg->pptp_server.default_profile, from) == 0)
-		snprintf(cfg->pptp_server.default_profile, CFG_NAME_MAX, "%s", to);
+	const struct cfg_ppp_profile *p = elem;
+
+	if (p->builtin)
+		return cli_edit_fail(ctx, EDIT_BUILTIN_RENAME, NULL, NULL);
+	if (strcmp(cfg->pptp_server.default_profile, old) == 0)
+		snprintf(cfg->pptp_server.default_profile, CFG_NAME_MAX, "%s", p->name);
 	for (unsigned int i = 0; i < cfg->n_ppp_secret; i++)
-		if (strcmp(cfg->ppp_secret[i].profile, from) == 0)
-			snprintf(cfg->ppp_secret[i].profile, CFG_NAME_MAX, "%s", to);
+		if (strcmp(cfg->ppp_secret[i].profile, old) == 0)
+			snprintf(cfg->ppp_secret[i].profile, CFG_NAME_MAX, "%s", p->name);
 	for (unsigned int i = 0; i < cfg->n_pptp_client; i++)
-		if (strcmp(cfg->pptp_client[i].profile, from) == 0)
-			snprintf(cfg->pptp_client[i].profile, CFG_NAME_MAX, "%s", to);
+		if (strcmp(cfg->pptp_client[i].profile, old) == 0)
+			snprintf(cfg->pptp_client[i].profile, CFG_NAME_MAX, "%s", p->name);
+	return 0;
 }
+
+static int profile_can_remove(struct cli_ctx *ctx, const struct pg_config *cfg, const void *elem)
+{
+	const struct cfg_ppp_profile *p = elem;
+
+	if (p->builtin || cfg_builtin_profile(p->name))
+		return cli_edit_fail(ctx, EDIT_BUILTIN_REMOVE, NULL, NULL);
+	if (profile_in_use(cfg, p->name))
+		return cli_edit_fail(ctx, EDIT_PROFILE_IN_USE, NULL, NULL);
+	return 0;
+}
+
+static const struct cli_list_menu profile_menu = {
+	CLI_LIST_OF(ppp_profile, n_ppp_profile),
+	CLI_LIST_NAMED(struct cfg_ppp_profile, name),
+	.init = profile_init,
+	.apply = profile_apply,
+	.renamed = profile_renamed,
+	.can_remove = profile_can_remove,
+};
 
 static int profile_add(struct cli_ctx *ctx)
 {
-	struct cli_edit e;
-	struct cfg_ppp_profile p, *slot;
-	unsigned int pos;
+	struct cfg_ppp_profile p;
 
-	if (cli_edit_begin(ctx, &e))
-		return -1;
-	memset(&p, 0, sizeof(p));
-	p.use_encryption = CFG_ENC_DEFAULT;
-	p.only_one = CFG_ONLY_ONE_DEFAULT;
-	if (profile_apply(ctx, &e.cfg, &p))
-		goto fail;
-	slot = cli_edit_append(ctx, &e.cfg.ppp_profile, &e.cfg.n_ppp_profile, sizeof(*slot));
-	if (!slot)
-		goto fail;
-	*slot = p;
-	pos = e.cfg.n_ppp_profile - 1;
-	if (profile_name_taken(&e.cfg, pos)) {
-		cli_edit_fail(ctx, EDIT_EXISTS, NULL, NULL);
-		goto fail;
-	}
-	if (cli_edit_commit(&e))
-		return -1;
-	cli_edit_ret(ctx, pos);
-	return 0;
-fail:
-	cli_edit_abort(&e);
-	return -1;
+	return cli_list_add(ctx, &profile_menu, &p);
 }
 
 static int profile_set(struct cli_ctx *ctx)
 {
-	struct cli_edit e;
-	unsigned int *idx = NULL;
-	int k;
-
-	k = cli_edit_items(ctx, ctx->cp->cfg->n_ppp_profile, profile_name_of, ctx->cp->cfg, &idx);
-	if (k < 0)
-		return -1;
-	if (cli_edit_begin(ctx, &e)) {
-		free(idx);
-		return -1;
-	}
-	for (int i = 0; i < k; i++) {
-		struct cfg_ppp_profile *p = &e.cfg.ppp_profile[idx[i]];
-		char old[CFG_NAME_MAX];
-
-		snprintf(old, sizeof(old), "%s", p->name);
-		if (profile_apply(ctx, &e.cfg, p))
-			goto fail;
-		if (strcmp(old, p->name) == 0)
-			continue;
-		if (p->builtin) {
-			cli_edit_fail(ctx, EDIT_BUILTIN_RENAME, NULL, NULL);
-			goto fail;
-		}
-		profile_rename_refs(&e.cfg, old, p->name);
-	}
-	for (int i = 0; i < k; i++) {
-		if (profile_name_taken(&e.cfg, idx[i])) {
-			cli_edit_fail(ctx, EDIT_EXISTS, NULL, NULL);
-			goto fail;
-		}
-	}
-	free(idx);
-	return cli_edit_commit(&e);
-fail:
-	free(idx);
-	cli_edit_abort(&e);
-	return -1;
+	return cli_list_set(ctx, &profile_menu);
 }
 
 static int profile_remove(struct cli_ctx *ctx)
 {
-	const struct pg_config *cfg = ctx->cp->cfg;
-	struct cli_edit e;
-	unsigned int *idx = NULL;
-	int k;
-
-	k = cli_edit_items(ctx, cfg->n_ppp_profile, profile_name_of, ctx->cp->cfg, &idx);
-	if (k < 0)
-		return -1;
-	for (int i = 0; i < k; i++) {
-		const struct cfg_ppp_profile *p = &cfg->ppp_profile[idx[i]];
-
-		if (p->builtin || cfg_builtin_profile(p->name)) {
-			free(idx);
-			return cli_edit_fail(ctx, EDIT_BUILTIN_REMOVE, NULL, NULL);
-		}
-		if (profile_in_use(cfg, p->name)) {
-			free(idx);
-			return cli_edit_fail(ctx, EDIT_PROFILE_IN_USE, NULL, NULL);
-		}
-	}
-	if (cli_edit_begin(ctx, &e)) {
-		free(idx);
-		return -1;
-	}
-	cli_edit_remove(e.cfg.ppp_profile, &e.cfg.n_ppp_profile, sizeof(*e.cfg.ppp_profile), idx,
-			(unsigned int)k);
-	free(idx);
-	return cli_edit_commit(&e);
+	return cli_list_remove(ctx, &profile_menu);
 }
 
 /* ---- /ppp/aaa ---- */
@@ -561,23 +411,20 @@ static int aaa_fill(struct cli_ctx *ctx, struct cli_table *t)
 	return 0;
 }
 
+static const struct cli_edit_prop aaa_props[] = {
+	CLI_EDIT_PROP(struct cfg_ppp_aaa, use_radius, "use-radius"),
+	CLI_EDIT_PROP(struct cfg_ppp_aaa, accounting, "accounting"),
+	CLI_EDIT_PROP(struct cfg_ppp_aaa, interim_update, "interim-update"),
+};
+
+static const struct cli_object_menu aaa_menu = {
+	.off = offsetof(struct pg_config, ppp_aaa),
+	.props = aaa_props, .n_props = N_OF(aaa_props),
+};
+
 static int aaa_set(struct cli_ctx *ctx)
 {
-	struct cli_edit e;
-	const struct cli_arg *a;
-
-	if (cli_edit_begin(ctx, &e))
-		return -1;
-	a = cli_args_find(ctx->args, "use-radius");
-	if (a)
-		e.cfg.ppp_aaa.use_radius = a->v.b;
-	a = cli_args_find(ctx->args, "accounting");
-	if (a)
-		e.cfg.ppp_aaa.accounting = a->v.b;
-	a = cli_args_find(ctx->args, "interim-update");
-	if (a)
-		e.cfg.ppp_aaa.interim_update = a->v.seconds;
-	return cli_edit_commit(&e);
+	return cli_object_set(ctx, &aaa_menu);
 }
 
 /* ---- registration ---- */

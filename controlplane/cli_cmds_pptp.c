@@ -7,6 +7,7 @@
  *                                  to a user, and the running sessions from
  *                                  the provider in cli_cmds_pptp.h)
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +21,6 @@
 
 #define STATIC_NAME_PREFIX "pptp-in"    /* RouterOS's default names: pptp-in1, pptp-in2, ... */
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
-
-#define NUMBERS_ARG \
-	{ .name = "numbers", .type = CLI_ARG_STRING, \
-	  .flags = CLI_ARG_UNNAMED | CLI_ARG_REQUIRED, .max = CLI_LINE_MAX }
 
 static const struct pptp_iface_provider *iface_provider;
 
@@ -79,39 +76,32 @@ static int server_fill(struct cli_ctx *ctx, struct cli_table *t)
 	return 0;
 }
 
+static int server_apply(struct cli_ctx *ctx, struct pg_config *cfg)
+{
+	struct cfg_pptp_server *sv = &cfg->pptp_server;
+
+	return cli_edit_profile_ref(ctx, cfg, "default-profile", sv->default_profile,
+				    sizeof(sv->default_profile));
+}
+
+static const struct cli_edit_prop server_props[] = {
+	CLI_EDIT_PROP(struct cfg_pptp_server, enabled, "enabled"),
+	CLI_EDIT_PROP(struct cfg_pptp_server, authentication, "authentication"),
+	CLI_EDIT_PROP(struct cfg_pptp_server, link.keepalive_timeout, "keepalive-timeout"),
+	CLI_EDIT_PROP(struct cfg_pptp_server, link.max_mtu, "max-mtu"),
+	CLI_EDIT_PROP(struct cfg_pptp_server, link.max_mru, "max-mru"),
+	CLI_EDIT_PROP(struct cfg_pptp_server, link.mrru, "mrru"),
+};
+
+static const struct cli_object_menu server_menu = {
+	.off = offsetof(struct pg_config, pptp_server),
+	.props = server_props, .n_props = N_OF(server_props),
+	.apply = server_apply,
+};
+
 static int server_set(struct cli_ctx *ctx)
 {
-	struct cli_edit e;
-	struct cfg_pptp_server *sv;
-	const struct cli_arg *a;
-
-	if (cli_edit_begin(ctx, &e))
-		return -1;
-	sv = &e.cfg.pptp_server;
-	if (cli_edit_profile_ref(ctx, &e.cfg, "default-profile", sv->default_profile,
-				 sizeof(sv->default_profile))) {
-		cli_edit_abort(&e);
-		return -1;
-	}
-	a = cli_args_find(ctx->args, "enabled");
-	if (a)
-		sv->enabled = a->v.b;
-	a = cli_args_find(ctx->args, "authentication");
-	if (a)
-		sv->authentication = a->v.auth;
-	a = cli_args_find(ctx->args, "keepalive-timeout");
-	if (a)
-		sv->link.keepalive_timeout = a->v.seconds;
-	a = cli_args_find(ctx->args, "max-mtu");
-	if (a)
-		sv->link.max_mtu = (uint16_t)a->v.i;
-	a = cli_args_find(ctx->args, "max-mru");
-	if (a)
-		sv->link.max_mru = (uint16_t)a->v.i;
-	a = cli_args_find(ctx->args, "mrru");
-	if (a)
-		sv->link.mrru = a->v.mrru;
-	return cli_edit_commit(&e);
+	return cli_object_set(ctx, &server_menu);
 }
 
 /* ---- /interface/pptp-server (static entries and sessions) ---- */
@@ -121,11 +111,11 @@ static const struct cli_arg_spec static_add_args[] = {
 	{ .name = "user", .type = CLI_ARG_STRING, .flags = CLI_ARG_REQUIRED, .max = CFG_NAME_MAX - 1 },
 };
 static const struct cli_arg_spec static_set_args[] = {
-	NUMBERS_ARG,
+	CLI_EDIT_NUMBERS_ARG,
 	{ .name = "name", .type = CLI_ARG_STRING, .max = CFG_NAME_MAX - 1 },
 	{ .name = "user", .type = CLI_ARG_STRING, .max = CFG_NAME_MAX - 1 },
 };
-static const struct cli_arg_spec static_remove_args[] = { NUMBERS_ARG };
+static const struct cli_arg_spec static_remove_args[] = { CLI_EDIT_NUMBERS_ARG };
 
 /* DESIGN.md section 4 spells these in lower case, as the seed's RouterOS does. */
 static const struct cli_flag iface_flags[] = {
@@ -243,13 +233,6 @@ out:
 	return rc;
 }
 
-static const char *static_name_of(unsigned int i, void *arg)
-{
-	const struct pg_config *cfg = arg;
-
-	return cfg->pptp_static[i].name;
-}
-
 /* Interface names are one namespace: ethernet, pptp-client and these entries. */
 static bool iface_name_elsewhere(const struct pg_config *cfg, const char *name)
 {
@@ -261,111 +244,60 @@ static bool iface_name_elsewhere(const struct pg_config *cfg, const char *name)
 	return false;
 }
 
-static bool static_name_taken(const struct pg_config *cfg, unsigned int skip)
+/* Beyond the entries' own names: no ethernet or pptp-client interface of that name. */
+static int static_check_name(struct cli_ctx *ctx, const struct pg_config *cfg, unsigned int i)
 {
-	for (unsigned int i = 0; i < cfg->n_pptp_static; i++)
-		if (i != skip && strcmp(cfg->pptp_static[i].name, cfg->pptp_static[skip].name) == 0)
-			return true;
-	return false;
-}
-
-/* A clash of entry i's name: 0, or -1 with the message set. */
-static int static_name_check(struct cli_ctx *ctx, const struct pg_config *cfg, unsigned int i)
-{
-	if (static_name_taken(cfg, i))
-		return cli_edit_fail(ctx, EDIT_EXISTS, NULL, NULL);
 	if (iface_name_elsewhere(cfg, cfg->pptp_static[i].name))
 		return cli_edit_fail(ctx, EDIT_IFACE_EXISTS, NULL, NULL);
 	return 0;
 }
 
 /* RouterOS names an unnamed entry pptp-in1, pptp-in2, ...: the first free one. */
-static void static_default_name(const struct pg_config *cfg, char *name, size_t size)
+static void static_init(const struct pg_config *cfg, void *elem)
 {
+	struct cfg_pptp_static *s = elem;
+
 	for (unsigned int n = 1;; n++) {
-		snprintf(name, size, STATIC_NAME_PREFIX "%u", n);
-		if (static_index(cfg, name) < 0 && !iface_name_elsewhere(cfg, name))
+		snprintf(s->name, sizeof(s->name), STATIC_NAME_PREFIX "%u", n);
+		if (static_index(cfg, s->name) < 0 && !iface_name_elsewhere(cfg, s->name))
 			return;
 	}
 }
 
+static int static_apply(struct cli_ctx *ctx, const struct pg_config *cfg, void *elem)
+{
+	struct cfg_pptp_static *s = elem;
+
+	(void)cfg;
+	if (cli_edit_name(ctx, "name", s->name, sizeof(s->name)) ||
+	    cli_edit_name(ctx, "user", s->user, sizeof(s->user)))
+		return -1;
+	return 0;
+}
+
+static const struct cli_list_menu static_menu = {
+	CLI_LIST_OF(pptp_static, n_pptp_static),
+	CLI_LIST_NAMED(struct cfg_pptp_static, name),
+	.init = static_init,
+	.apply = static_apply,
+	.check_name = static_check_name,
+};
+
 static int static_add(struct cli_ctx *ctx)
 {
-	struct cli_edit e;
-	struct cfg_pptp_static s, *slot;
-	unsigned int pos;
+	struct cfg_pptp_static s;
 
-	if (cli_edit_begin(ctx, &e))
-		return -1;
-	memset(&s, 0, sizeof(s));
-	static_default_name(&e.cfg, s.name, sizeof(s.name));
-	if (cli_edit_name(ctx, "name", s.name, sizeof(s.name)) ||
-	    cli_edit_name(ctx, "user", s.user, sizeof(s.user)))
-		goto fail;
-	slot = cli_edit_append(ctx, &e.cfg.pptp_static, &e.cfg.n_pptp_static, sizeof(*slot));
-	if (!slot)
-		goto fail;
-	*slot = s;
-	pos = e.cfg.n_pptp_static - 1;
-	if (static_name_check(ctx, &e.cfg, pos))
-		goto fail;
-	if (cli_edit_commit(&e))
-		return -1;
-	cli_edit_ret(ctx, pos);
-	return 0;
-fail:
-	cli_edit_abort(&e);
-	return -1;
+	return cli_list_add(ctx, &static_menu, &s);
 }
 
 static int static_set(struct cli_ctx *ctx)
 {
-	struct cli_edit e;
-	unsigned int *idx = NULL;
-	int k;
-
-	k = cli_edit_items(ctx, ctx->cp->cfg->n_pptp_static, static_name_of, ctx->cp->cfg, &idx);
-	if (k < 0)
-		return -1;
-	if (cli_edit_begin(ctx, &e)) {
-		free(idx);
-		return -1;
-	}
-	for (int i = 0; i < k; i++) {
-		struct cfg_pptp_static *s = &e.cfg.pptp_static[idx[i]];
-
-		if (cli_edit_name(ctx, "name", s->name, sizeof(s->name)) ||
-		    cli_edit_name(ctx, "user", s->user, sizeof(s->user)))
-			goto fail;
-	}
-	for (int i = 0; i < k; i++)
-		if (static_name_check(ctx, &e.cfg, idx[i]))
-			goto fail;
-	free(idx);
-	return cli_edit_commit(&e);
-fail:
-	free(idx);
-	cli_edit_abort(&e);
-	return -1;
+	return cli_list_set(ctx, &static_menu);
 }
 
 static int static_remove(struct cli_ctx *ctx)
 {
-	struct cli_edit e;
-	unsigned int *idx = NULL;
-	int k;
-
-	k = cli_edit_items(ctx, ctx->cp->cfg->n_pptp_static, static_name_of, ctx->cp->cfg, &idx);
-	if (k < 0)
-		return -1;
-	if (cli_edit_begin(ctx, &e)) {
-		free(idx);
-		return -1;
-	}
-	cli_edit_remove(e.cfg.pptp_static, &e.cfg.n_pptp_static, sizeof(*e.cfg.pptp_static), idx,
-			(unsigned int)k);
-	free(idx);
-	return cli_edit_commit(&e);
+	return cli_list_remove(ctx, &static_menu);
 }
 
 /* ---- registration ---- */

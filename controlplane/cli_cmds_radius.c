@@ -4,8 +4,8 @@
  *   /radius           add set remove print   (servers; referred to by number)
  *   /radius/incoming  set print              (CoA / Disconnect-Request listener)
  */
+#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli_cfg_edit.h"
@@ -23,10 +23,6 @@
 #define WORD_TEXT_MAX      16
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-#define NUMBERS_ARG \
-	{ .name = "numbers", .type = CLI_ARG_STRING, \
-	  .flags = CLI_ARG_UNNAMED | CLI_ARG_REQUIRED, .max = CLI_LINE_MAX }
-
 #define RADIUS_PROPS(address_flags) \
 	{ .name = "address", .type = CLI_ARG_IP, .flags = (address_flags) }, \
 	{ .name = "secret", .type = CLI_ARG_STRING, .max = CFG_SECRET_MAX - 1 }, \
@@ -37,8 +33,8 @@
 	{ .name = "src-address", .type = CLI_ARG_IP }
 
 static const struct cli_arg_spec radius_add_args[] = { RADIUS_PROPS(CLI_ARG_REQUIRED) };
-static const struct cli_arg_spec radius_set_args[] = { NUMBERS_ARG, RADIUS_PROPS(0) };
-static const struct cli_arg_spec radius_remove_args[] = { NUMBERS_ARG };
+static const struct cli_arg_spec radius_set_args[] = { CLI_EDIT_NUMBERS_ARG, RADIUS_PROPS(0) };
+static const struct cli_arg_spec radius_remove_args[] = { CLI_EDIT_NUMBERS_ARG };
 
 static const struct cli_column radius_cols[] = {
 	{ "service", CLI_COL_WORD, 0 },
@@ -133,102 +129,64 @@ static int parse_timeout(struct cli_ctx *ctx, const char *s, uint32_t *ms)
 	return 0;
 }
 
-static int radius_apply(struct cli_ctx *ctx, struct cfg_radius *r)
+static const struct cli_edit_prop radius_props[] = {
+	CLI_EDIT_PROP(struct cfg_radius, address, "address"),
+	CLI_EDIT_PROP(struct cfg_radius, authentication_port, "authentication-port"),
+	CLI_EDIT_PROP(struct cfg_radius, accounting_port, "accounting-port"),
+	CLI_EDIT_PROP(struct cfg_radius, src_address, "src-address"),
+};
+
+static int radius_apply(struct cli_ctx *ctx, const struct pg_config *cfg, void *elem)
 {
+	struct cfg_radius *r = elem;
 	const struct cli_arg *a;
 
+	(void)cfg;
 	if (cli_edit_text(ctx, "secret", r->secret, sizeof(r->secret)))
 		return -1;
-	a = cli_args_find(ctx->args, "address");
-	if (a)
-		r->address = a->v.ip;
 	a = cli_args_find(ctx->args, "service");
 	if (a && parse_service(ctx, a->str, &r->service))
 		return -1;
 	r->service_ppp = (r->service & CFG_RADIUS_SVC_PPP) != 0;
-	a = cli_args_find(ctx->args, "authentication-port");
-	if (a)
-		r->authentication_port = (uint16_t)a->v.i;
-	a = cli_args_find(ctx->args, "accounting-port");
-	if (a)
-		r->accounting_port = (uint16_t)a->v.i;
 	a = cli_args_find(ctx->args, "timeout");
 	if (a && parse_timeout(ctx, a->str, &r->timeout_ms))
 		return -1;
-	a = cli_args_find(ctx->args, "src-address");
-	if (a)
-		r->src_address = a->v.ip;
+	cli_edit_props(ctx, radius_props, N_OF(radius_props), r);
 	return 0;
 }
 
+static void radius_init(const struct pg_config *cfg, void *elem)
+{
+	struct cfg_radius *r = elem;
+
+	(void)cfg;
+	r->authentication_port = DEFAULT_AUTH_PORT;
+	r->accounting_port = DEFAULT_ACCT_PORT;
+	r->timeout_ms = DEFAULT_TIMEOUT_MS;
+}
+
+/* Servers have no names: set and remove take print numbers only. */
+static const struct cli_list_menu radius_menu = {
+	CLI_LIST_OF(radius, n_radius),
+	.init = radius_init,
+	.apply = radius_apply,
+};
+
 static int radius_add(struct cli_ctx *ctx)
 {
-	struct cli_edit e;
-	struct cfg_radius r, *slot;
-	unsigned int pos;
+	struct cfg_radius r;
 
-	if (cli_edit_begin(ctx, &e))
-		return -1;
-	memset(&r, 0, sizeof(r));
-	r.authentication_port = DEFAULT_AUTH_PORT;
-	r.accounting_port = DEFAULT_ACCT_PORT;
-	r.timeout_ms = DEFAULT_TIMEOUT_MS;
-	if (radius_apply(ctx, &r))
-		goto fail;
-	slot = cli_edit_append(ctx, &e.cfg.radius, &e.cfg.n_radius, sizeof(*slot));
-	if (!slot)
-		goto fail;
-	*slot = r;
-	pos = e.cfg.n_radius - 1;
-	if (cli_edit_commit(&e))
-		return -1;
-	cli_edit_ret(ctx, pos);
-	return 0;
-fail:
-	cli_edit_abort(&e);
-	return -1;
+	return cli_list_add(ctx, &radius_menu, &r);
 }
 
 static int radius_set(struct cli_ctx *ctx)
 {
-	struct cli_edit e;
-	unsigned int *idx = NULL;
-	int k;
-
-	k = cli_edit_items(ctx, ctx->cp->cfg->n_radius, NULL, NULL, &idx);
-	if (k < 0)
-		return -1;
-	if (cli_edit_begin(ctx, &e)) {
-		free(idx);
-		return -1;
-	}
-	for (int i = 0; i < k; i++) {
-		if (radius_apply(ctx, &e.cfg.radius[idx[i]])) {
-			free(idx);
-			cli_edit_abort(&e);
-			return -1;
-		}
-	}
-	free(idx);
-	return cli_edit_commit(&e);
+	return cli_list_set(ctx, &radius_menu);
 }
 
 static int radius_remove(struct cli_ctx *ctx)
 {
-	struct cli_edit e;
-	unsigned int *idx = NULL;
-	int k;
-
-	k = cli_edit_items(ctx, ctx->cp->cfg->n_radius, NULL, NULL, &idx);
-	if (k < 0)
-		return -1;
-	if (cli_edit_begin(ctx, &e)) {
-		free(idx);
-		return -1;
-	}
-	cli_edit_remove(e.cfg.radius, &e.cfg.n_radius, sizeof(*e.cfg.radius), idx, (unsigned int)k);
-	free(idx);
-	return cli_edit_commit(&e);
+	return cli_list_remove(ctx, &radius_menu);
 }
 
 /* ---- /radius/incoming ---- */
@@ -258,20 +216,19 @@ static int incoming_fill(struct cli_ctx *ctx, struct cli_table *t)
 	return 0;
 }
 
+static const struct cli_edit_prop incoming_props[] = {
+	CLI_EDIT_PROP(struct cfg_radius_incoming, accept, "accept"),
+	CLI_EDIT_PROP(struct cfg_radius_incoming, port, "port"),
+};
+
+static const struct cli_object_menu incoming_menu = {
+	.off = offsetof(struct pg_config, radius_incoming),
+	.props = incoming_props, .n_props = N_OF(incoming_props),
+};
+
 static int incoming_set(struct cli_ctx *ctx)
 {
-	struct cli_edit e;
-	const struct cli_arg *a;
-
-	if (cli_edit_begin(ctx, &e))
-		return -1;
-	a = cli_args_find(ctx->args, "accept");
-	if (a)
-		e.cfg.radius_incoming.accept = a->v.b;
-	a = cli_args_find(ctx->args, "port");
-	if (a)
-		e.cfg.radius_incoming.port = (uint16_t)a->v.i;
-	return cli_edit_commit(&e);
+	return cli_object_set(ctx, &incoming_menu);
 }
 
 /* ---- registration ---- */
