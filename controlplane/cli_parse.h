@@ -151,6 +151,7 @@ int cli_cmds_ppp_register(void);     /* /ppp/secret, /ppp/profile, /ppp/aaa */
 int cli_cmds_ip_register(void);      /* /ip/pool add/set/remove, /ip/pool/used */
 int cli_cmds_pptp_register(void);    /* /interface/pptp-server, .../server */
 int cli_cmds_radius_register(void);  /* /radius, /radius/incoming */
+int cli_cmds_session_register(void); /* /ppp/active */
 
 /* ---- helpers for handlers ---- */
 

@@ -19,6 +19,8 @@
 #include "mgmt.h"
 #include "pptp_ctrl.h"
 #include "pptp_msg.h"
+#include "pptp_server.h"
+#include "session.h"
 
 /* How often the loop drains the workers' ring: short enough for PPP timers. */
 #define CP_RING_POLL_USEC 1000
@@ -37,6 +39,10 @@ static void cp_on_signal(evutil_socket_t sig, short what, void *arg)
 
 static void cp_handle_worker_msg(struct dp_msg *m)
 {
+	if (pptp_server_handle_worker_msg(m)) {
+		dp_msg_free(m);
+		return;
+	}
 	switch (m->type) {
 	case DP_MSG_PPP_CTRL_IN:
 		/* No PPP sessions exist yet to own the frame. */
@@ -101,6 +107,9 @@ int cp_init(struct cp_context *cp, struct pg_config *cfg, const char *config_pat
 		goto fail;
 	if (mgmt_init(cp))
 		goto fail;
+	pptp_server_set_dp_ops(&session_dp_real_ops);
+	if (pptp_server_init(cp))
+		goto fail;
 	if (pptp_ctrl_listen(cp, 0, PPTP_TCP_PORT))
 		goto fail;
 	return 0;
@@ -123,6 +132,7 @@ void cp_request_stop(struct cp_context *cp)
 
 void cp_fini(struct cp_context *cp)
 {
+	pptp_server_fini();
 	pptp_ctrl_fini();
 	mgmt_fini();
 	if (ev_ring_poll)

@@ -257,7 +257,18 @@ static int kernel_if_isolate_af_packet(const char *device)
 int kernel_if_apply_config(const struct pg_config *cfg)
 {
 	struct dp_port_info port;
-	int rc = 0;
+	int fd, rc = 0;
+
+	/*
+	 * The appliance is a router: tunnelled packets the dataplane cannot
+	 * send itself (no neighbour yet) reach the kernel through the TAP and
+	 * must be forwarded, not dropped.
+	 */
+	fd = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "1", 1) != 1)
+		LOG_WARN(LOG_TOPIC_SYSTEM, "cannot enable IPv4 forwarding: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
 
 	for (unsigned int p = 0; p < dp_port_count(); p++) {
 		if (dp_port_get(p, &port))

@@ -40,6 +40,7 @@ static int (*const mgmt_command_sets[])(void) = {
 	cli_cmds_ip_register,
 	cli_cmds_pptp_register,
 	cli_cmds_radius_register,
+	cli_cmds_session_register,
 };
 
 struct mgmt_client {

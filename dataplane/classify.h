@@ -59,4 +59,13 @@ static inline bool classify_on_link(const struct classify_ctx *ctx, uint32_t ip_
 	return false;
 }
 
+/* Is ip (network order) one of our own addresses? */
+static inline bool classify_is_local(const struct classify_ctx *ctx, uint32_t ip_be)
+{
+	for (unsigned int i = 0; i < ctx->n_local; i++)
+		if (ctx->local_be[i] == ip_be)
+			return true;
+	return false;
+}
+
 #endif /* PPTPGW_CLASSIFY_H */

@@ -20,15 +20,20 @@
 #include "dataplane.h"
 #include "dp_priv.h"
 #include "log.h"
+#include "session_table.h"
 #include "stats.h"
 #include "worker.h"
 
 #define IPV4_BITS 32
 #define EAL_CMDLINE_LOG_MAX 1024
+#define SESSION_MEM_SHARE   4     /* session tables may take 1/4 of memory-mb */
+#define SESSION_BYTES_BUDGET 1024 /* per session, tables included (962 measured) */
 
 struct dp_state dp = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 };
+
+uint32_t dp_sessions_max = DP_SESSIONS_DEFAULT;
 
 struct worker *dp_worker_get(unsigned int worker)
 {
@@ -58,6 +63,39 @@ static void build_classify_ctx(const struct pg_config *cfg)
 	}
 }
 
+/* The gateway of the best 0.0.0.0/0 in ip.route (0: none): next hop of off-link peers. */
+static uint32_t default_gateway(const struct pg_config *cfg)
+{
+	uint32_t gw = 0;
+	unsigned int best = UINT32_MAX;
+
+	for (unsigned int i = 0; i < cfg->n_ip_route; i++) {
+		const struct cfg_ip_route *r = &cfg->ip_route[i];
+		if (r->dst.len == 0 && r->gateway != 0 && r->distance < best) {
+			best = r->distance;
+			gw = r->gateway;
+		}
+	}
+	return gw;
+}
+
+/*
+ * dp_sessions_max, or fewer when dataplane.memory-mb is small: the session
+ * tables (about 1 KiB a session, docs/PERFORMANCE.md) may take a quarter of
+ * it, the rest is for mbufs, rings and EAL.
+ */
+static uint32_t sessions_that_fit(const struct pg_config *cfg)
+{
+	uint64_t fit = (uint64_t)cfg->dataplane.memory_mb * (1u << 20) / SESSION_MEM_SHARE /
+		       SESSION_BYTES_BUDGET;
+
+	if (cfg->dataplane.memory_mb == 0 || fit >= dp_sessions_max)
+		return dp_sessions_max;
+	LOG_INFO(LOG_TOPIC_SYSTEM, "dataplane.memory-mb=%u holds %lu sessions (of %u)",
+		 cfg->dataplane.memory_mb, (unsigned long)fit, dp_sessions_max);
+	return fit > 0 ? (uint32_t)fit : 1;
+}
+
 /* Caller holds dp.lock. Safe on a half-built state. */
 static void dp_teardown_locked(void)
 {
@@ -69,6 +107,8 @@ static void dp_teardown_locked(void)
 		rte_free(dp.workers);
 		dp.workers = NULL;
 	}
+	/* Handoff rings hold mbufs: before the pool goes. */
+	session_tables_destroy();
 	for (unsigned int i = 0; i < dp.n_ports; i++) {
 		struct dp_port *p = &dp.ports[i];
 		if (p->tap_port_id != DP_PORT_NONE || p->tap_created)
@@ -177,6 +217,8 @@ int dp_setup(const struct pg_config *cfg, const uint16_t *tap_ports)
 	}
 	/* PPP control frames in flight on the message rings come from this pool too. */
 	mbufs += DP_MSG_RING_SIZE * (n_workers + 1);
+	/* And packets in flight between workers. */
+	mbufs += SESSION_HANDOFF_RING * n_workers;
 	dp.pool = port_pool_create(mbufs, n_workers + 1, max_mtu);
 	if (dp.pool == NULL)
 		goto fail;
@@ -185,6 +227,9 @@ int dp_setup(const struct pg_config *cfg, const uint16_t *tap_ports)
 	if (dp_msg_init(n_workers, DP_MSG_RING_SIZE) < 0)
 		goto fail;
 
+	if (session_tables_create(sessions_that_fit(cfg), n_workers) < 0)
+		goto fail;
+	sess.default_gw = default_gateway(cfg);
 	dp.workers = rte_zmalloc("dp_workers", sizeof(struct worker) * n_workers, RTE_CACHE_LINE_SIZE);
 	if (dp.workers == NULL) {
 		LOG_ERR(LOG_TOPIC_SYSTEM, "cannot allocate %u workers", n_workers);

@@ -17,8 +17,8 @@
 struct rte_mbuf;
 
 enum dp_msg_type {
-	DP_MSG_SESSION_INSTALL = 1, /* cp -> worker: a new session, everything the fast path needs */
-	DP_MSG_SESSION_KEYS,        /* cp -> worker: new MPPE keys / mode for a session */
+	DP_MSG_SESSION_INSTALL = 1, /* cp -> worker: a new call: GRE can flow (LCP, auth), no data yet */
+	DP_MSG_SESSION_KEYS,        /* cp -> worker: network up (IPCP/CCP done): address, MTU, MPPE keys; data flows */
 	DP_MSG_SESSION_REMOVE,      /* cp -> worker: retire a session */
 	DP_MSG_PPP_CTRL_OUT,        /* cp -> worker: a PPP control frame to send on a session */
 	DP_MSG_PPP_CTRL_IN,         /* worker -> cp: a PPP control frame received on a session */
@@ -55,18 +55,36 @@ struct dp_session_params {
 #define DP_SESSION_F_ACFC           (1u << 2) /* peer accepts address/control compression */
 #define DP_SESSION_F_CLIENT_ROLE    (1u << 3) /* we dialled out (pptp-client) */
 
+/*
+ * SESSION_KEYS: sent when IPCP (and CCP, when encryption was negotiated) are
+ * up; sent again to change keys or mode (the address must stay the same).
+ * Keys are MPPE start keys named from our side, before reduction: the
+ * dataplane reduces them to mppe_bits (crypto/mppe_keys.h).
+ */
+struct dp_session_keys {
+	uint32_t client_ip;     /* address inside the tunnel, host order */
+	uint16_t mtu;           /* what we may send (peer's MRU, minus 4 with MPPE) */
+	uint16_t mru;
+	uint8_t mppe_bits;      /* 0 (none), 40, 56, 128 */
+	uint8_t flags;          /* DP_SESSION_F_* */
+	uint8_t send_key[DP_MPPE_KEY_LEN];
+	uint8_t recv_key[DP_MPPE_KEY_LEN];
+};
+
 struct dp_msg {
 	enum dp_msg_type type;
 	uint32_t session_id;       /* control plane's handle, stable for the session's life */
+	uint32_t gen;              /* filled by dp_session.c: which life of the slot this is */
 	union {
 		struct dp_session_params install;           /* SESSION_INSTALL */
-		struct {                                    /* SESSION_KEYS */
-			uint8_t mppe_bits;
-			uint8_t flags;
-			uint8_t send_key[DP_MPPE_KEY_LEN];
-			uint8_t recv_key[DP_MPPE_KEY_LEN];
-		} keys;
-		struct rte_mbuf *frame;                     /* PPP_CTRL_OUT / PPP_CTRL_IN: PPP protocol + payload */
+		struct dp_session_keys keys;                /* SESSION_KEYS */
+		/*
+		 * PPP_CTRL_OUT: a whole PPP frame (address/control as the control
+		 * plane chose, protocol, payload); the worker adds GRE, IPv4 and
+		 * Ethernet. PPP_CTRL_IN: the PPP frame as received after GRE (and
+		 * MPPE, when the peer encrypted a control protocol).
+		 */
+		struct rte_mbuf *frame;
 		struct {                                    /* EVENT */
 			enum dp_event kind;
 			uint64_t arg;

@@ -70,6 +70,9 @@ struct dp_state {
 
 extern struct dp_state dp;
 
+/* Sessions dp_setup allocates (DP_SESSIONS_DEFAULT; tests and the bench set it before). */
+extern uint32_t dp_sessions_max;
+
 static inline bool dp_stop_requested(void)
 {
 	return __atomic_load_n(&dp.stop, __ATOMIC_RELAXED) != 0;

@@ -88,7 +88,7 @@ mppe_tx_body(struct mppe_tx_state *st, uint8_t *p, uint16_t len, const bool stat
 		hdr |= MPPE_HDR_A;
 	} else if (MPPE_UNLIKELY(is_flag_count(cc) || st->reset_pending)) {
 		/* RFC 3078 7.3: stateful, a new key on each flag packet. */
-		if (is_flag_count(cc))
+		if (is_flag_count(cc) || (MPPE_STATEFUL_FLUSH_REKEY && st->reset_pending))
 			mppe_rekey(&st->key);
 		/* RFC 3078 8.2: a Reset-Request only restarts RC4, once. */
 		rc4_restart(&st->rc4, &st->key);
@@ -177,6 +177,8 @@ mppe_rx_body(struct mppe_rx_state *st, uint8_t *p, uint16_t len, const bool stat
 		 */
 		for (unsigned int n = flags_passed(st->ccount, ahead); n > 0; n--)
 			mppe_rekey(&st->key);
+		if (MPPE_STATEFUL_FLUSH_REKEY && !is_flag_count(cc))
+			mppe_rekey(&st->key);  /* Linux: every A is a key change */
 		rc4_restart(&st->rc4, &st->key);
 		st->discard = false;
 	}

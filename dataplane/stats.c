@@ -60,7 +60,13 @@ void stats_worker_snapshot(unsigned int worker, struct worker_counters *out)
 
 	out->rx_packets = ctr_read(&wc->rx_packets);
 	out->idle_sleeps = ctr_read(&wc->idle_sleeps);
-	out->gre_to_exception = ctr_read(&wc->gre_to_exception);
+	out->gre_in = ctr_read(&wc->gre_in);
+	out->ip_to_session = ctr_read(&wc->ip_to_session);
+	out->handoff_out = ctr_read(&wc->handoff_out);
+	out->handoff_in = ctr_read(&wc->handoff_in);
+	out->ctrl_in = ctr_read(&wc->ctrl_in);
+	out->ctrl_out = ctr_read(&wc->ctrl_out);
+	out->ack_only = ctr_read(&wc->ack_only);
 	out->arp_learned = ctr_read(&wc->arp_learned);
 	out->neigh_full = ctr_read(&wc->neigh_full);
 	out->msgs = ctr_read(&wc->msgs);

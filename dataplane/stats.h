@@ -27,7 +27,11 @@ struct port_counters {
 struct worker_counters {
 	uint64_t rx_packets;                 /* all received: wire + TAP */
 	uint64_t idle_sleeps;                /* nanosleep calls of the adaptive poll */
-	uint64_t gre_to_exception;           /* GRE to us, handed to the kernel for now */
+	uint64_t gre_in;                     /* GRE to us taken by the tunnel path (upstream) */
+	uint64_t ip_to_session;              /* IPv4 for a session's address (downstream), wire and TAP */
+	uint64_t handoff_out, handoff_in;    /* packets handed to / taken from another worker */
+	uint64_t ctrl_in, ctrl_out;          /* PPP control frames to / from the control plane */
+	uint64_t ack_only;                   /* GRE ack-only packets sent */
 	uint64_t arp_learned;                /* neighbour entries added or changed */
 	uint64_t neigh_full;                 /* ARP whose sender could not be stored */
 	uint64_t msgs;                       /* control-plane messages taken */

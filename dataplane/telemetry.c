@@ -18,7 +18,9 @@
 
 #include "dataplane.h"
 #include "dp_priv.h"
+#include "dp_session.h"
 #include "neigh.h"
+#include "session_table.h"
 #include "stats.h"
 #include "worker.h"
 
@@ -140,7 +142,13 @@ static void worker_to_dict(unsigned int w, struct rte_tel_data *d)
 	add_u64(d, "ports", dp.workers[w].n_ports);
 	add_u64(d, "packets", wc.rx_packets);
 	add_u64(d, "idle_sleeps", wc.idle_sleeps);
-	add_u64(d, "gre_to_exception", wc.gre_to_exception);
+	add_u64(d, "gre_in", wc.gre_in);
+	add_u64(d, "ip_to_session", wc.ip_to_session);
+	add_u64(d, "handoff_out", wc.handoff_out);
+	add_u64(d, "handoff_in", wc.handoff_in);
+	add_u64(d, "ctrl_in", wc.ctrl_in);
+	add_u64(d, "ctrl_out", wc.ctrl_out);
+	add_u64(d, "ack_only", wc.ack_only);
 	add_u64(d, "arp_learned", wc.arp_learned);
 	add_u64(d, "neigh_full", wc.neigh_full);
 	add_u64(d, "messages", wc.msgs);
@@ -305,6 +313,114 @@ out:
 	return r;
 }
 
+static void ip_str(uint32_t host, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u.%u.%u.%u", host >> 24, (host >> 16) & 0xFFu, (host >> 8) & 0xFFu,
+		 host & 0xFFu);
+}
+
+static const char *const session_state_name[] = { "free", "establishing", "up" };
+
+/*
+ * Totals over the session array: the control plane's counts and the owners'
+ * counters (a scan of up to dp_sessions_max slots, on the telemetry thread).
+ */
+static int cmd_sessions(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	uint64_t up = 0, est = 0, rxp = 0, rxb = 0, txp = 0, txb = 0, rxd = 0, txd = 0;
+	int r = 0;
+
+	(void)cmd;
+	(void)params;
+	pthread_mutex_lock(&dp.lock);
+	if (!dp.ready || sess.s == NULL) {
+		r = -1;
+		goto out;
+	}
+	for (uint32_t id = 0; id < sess.max; id++) {
+		struct dp_session_stats st;
+		if (dp_session_stats(id, &st) != 0)
+			continue;
+		up += st.state == SESSION_UP;
+		est += st.state == SESSION_ESTABLISHING;
+		rxp += st.rx_packets;
+		rxb += st.rx_bytes;
+		rxd += st.rx_drops;
+		txp += st.tx_packets;
+		txb += st.tx_bytes;
+		txd += st.tx_drops;
+	}
+	rte_tel_data_start_dict(d);
+	add_u64(d, "max", sess.max);
+	add_u64(d, "installed", __atomic_load_n(&sess.n_used, __ATOMIC_RELAXED));
+	add_u64(d, "retiring", __atomic_load_n(&sess.n_retiring, __ATOMIC_RELAXED));
+	add_u64(d, "establishing", est);
+	add_u64(d, "up", up);
+	add_u64(d, "rx_packets", rxp);
+	add_u64(d, "rx_bytes", rxb);
+	add_u64(d, "rx_drops", rxd);
+	add_u64(d, "tx_packets", txp);
+	add_u64(d, "tx_bytes", txb);
+	add_u64(d, "tx_drops", txd);
+	add_u64(d, "table_bytes", sess.mem_bytes);
+out:
+	pthread_mutex_unlock(&dp.lock);
+	return r;
+}
+
+/* One session by id: addresses, Call-IDs, owner, state, counters. */
+static int cmd_session(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dp_session_stats st;
+	char ip[IPV4_STR_MAX];
+	char *end;
+	int r = 0;
+
+	(void)cmd;
+	if (params == NULL || *params == '\0')
+		return -1;
+	unsigned long id = strtoul(params, &end, 10);
+	if (*end != '\0')
+		return -1;
+	pthread_mutex_lock(&dp.lock);
+	if (!dp.ready || sess.s == NULL || id >= sess.max || dp_session_stats((uint32_t)id, &st) != 0) {
+		r = -1;
+		goto out;
+	}
+	const struct dp_session *s = &sess.s[id];
+	const struct session_cp *c = &sess.cp[id];
+	rte_tel_data_start_dict(d);
+	add_u64(d, "id", id);
+	add_u64(d, "owner", c->owner);
+	rte_tel_data_add_dict_string(d, "state",
+				     st.state < RTE_DIM(session_state_name) ? session_state_name[st.state] : "?");
+	ip_str(__atomic_load_n(&s->peer_ip, __ATOMIC_RELAXED), ip, sizeof(ip));
+	rte_tel_data_add_dict_string(d, "peer", ip);
+	add_u64(d, "our_call_id", (uint16_t)c->up_key);
+	add_u64(d, "peer_call_id", __atomic_load_n(&s->peer_call_id, __ATOMIC_RELAXED));
+	ip_str(c->client_ip, ip, sizeof(ip));
+	rte_tel_data_add_dict_string(d, "client", ip);
+	add_u64(d, "interface", c->port);
+	add_u64(d, "mtu", __atomic_load_n(&s->mtu, __ATOMIC_RELAXED));
+	add_u64(d, "mppe_bits", __atomic_load_n(&s->mppe_bits, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_string(d, "mppe_mode",
+				     __atomic_load_n(&s->flags, __ATOMIC_RELAXED) & DP_SESSION_F_MPPE_STATELESS ?
+				     "stateless" : "stateful");
+	int64_t age = dp_session_last_rx_age_ms((uint32_t)id);
+	add_u64(d, "last_rx_ms", age < 0 ? 0 : (uint64_t)age);
+	add_u64(d, "rx_packets", st.rx_packets);
+	add_u64(d, "rx_bytes", st.rx_bytes);
+	add_u64(d, "rx_drops", st.rx_drops);
+	add_u64(d, "tx_packets", st.tx_packets);
+	add_u64(d, "tx_bytes", st.tx_bytes);
+	add_u64(d, "tx_drops", st.tx_drops);
+	add_u64(d, "ctrl_in", st.ctrl_in);
+	add_u64(d, "ctrl_out", st.ctrl_out);
+out:
+	pthread_mutex_unlock(&dp.lock);
+	return r;
+}
+
 int telemetry_register(void)
 {
 	static bool done;
@@ -323,6 +439,10 @@ int telemetry_register(void)
 					"Drop reasons: description and count summed over workers.");
 	r |= rte_telemetry_register_cmd("/pptpgw/neighbours", cmd_neighbours,
 					"IPv4 neighbours learned from ARP on the wire.");
+	r |= rte_telemetry_register_cmd("/pptpgw/sessions", cmd_sessions,
+					"PPTP sessions in the dataplane: counts and summed counters.");
+	r |= rte_telemetry_register_cmd("/pptpgw/session", cmd_session,
+					"One PPTP session. Parameter: session id.");
 	if (r == 0)
 		done = true;
 	return r == 0 ? 0 : -1;

@@ -16,8 +16,11 @@
 #include <rte_mbuf.h>
 #include <rte_pause.h>
 #include <rte_prefetch.h>
+#include <rte_rcu_qsbr.h>
 
 #include "dp_msg.h"
+#include "session_table.h"
+#include "tunnel.h"
 #include "worker.h"
 
 
@@ -71,13 +74,22 @@ int worker_init(struct worker *w, unsigned int id, unsigned int lcore)
 	w->age_period_tsc = hz / MS_PER_S * NEIGH_SCAN_PERIOD_MS;
 	w->max_age_tsc = hz * NEIGH_MAX_AGE_S;
 	w->sleep_ns = WORKER_SLEEP_MIN_NS;
+	w->ack_delay_tsc = (hz + US_PER_S - 1) / US_PER_S * SESSION_ACK_DELAY_US;
+	w->nh_refresh_tsc = hz / MS_PER_S * SESSION_NH_REFRESH_MS;
+	w->ack_head = SESSION_NONE;
+	memset(w->port_slot, -1, sizeof(w->port_slot));
 	if (neigh_table_create(&w->neigh, id, socket) < 0)
 		return -1;
+	/* A reader of the session tables from now on (tests poll without launching). */
+	if (rte_rcu_qsbr_thread_register(sess.qsv, id) != 0)
+		return -1;
+	rte_rcu_qsbr_thread_online(sess.qsv, id);
 
 	for (unsigned int i = 0; i < dp.n_ports; i++) {
 		const struct dp_port *p = &dp.ports[i];
 		if (!p->enabled || id >= p->n_queues)
 			continue;  /* single-queue port: worker 0 owns it */
+		w->port_slot[i] = (int8_t)w->n_ports;
 		struct worker_port *wp = &w->ports[w->n_ports++];
 		wp->idx = (uint16_t)i;
 		wp->wire_port = p->port_id;
@@ -108,6 +120,10 @@ void worker_fini(struct worker *w)
 	}
 	w->n_ports = 0;
 	neigh_table_destroy(&w->neigh);
+	if (sess.qsv != NULL) {
+		rte_rcu_qsbr_thread_offline(sess.qsv, w->id);
+		(void)rte_rcu_qsbr_thread_unregister(sess.qsv, w->id);
+	}
 }
 
 void worker_drain_tx(struct worker *w)
@@ -119,11 +135,8 @@ void worker_drain_tx(struct worker *w)
 	}
 }
 
-/*
- * Until sessions live in the dataplane (PPTP issue) no message has a
- * handler here: each is freed, with the mbuf it may carry, and counted.
- */
-static void worker_poll_msgs(struct worker *w)
+/* Control-plane messages: session state changes and control frames, applied by the owner. */
+static void worker_poll_msgs(struct worker *w, uint64_t now_tsc)
 {
 	struct dp_msg *msgs[WORKER_MSG_BURST];
 	unsigned int n = dp_msg_for_worker(w->id, msgs, WORKER_MSG_BURST);
@@ -132,22 +145,8 @@ static void worker_poll_msgs(struct worker *w)
 		return;
 	ctr_add(&w->wc.msgs, n);
 	for (unsigned int i = 0; i < n; i++) {
-		struct dp_msg *m = msgs[i];
-		switch (m->type) {
-		case DP_MSG_PPP_CTRL_OUT:
-			rte_pktmbuf_free(m->u.frame);
-			drop_count(&w->wc, DROP_MSG_UNSUPPORTED, 1);
-			break;
-		case DP_MSG_SESSION_INSTALL:
-		case DP_MSG_SESSION_KEYS:
-		case DP_MSG_SESSION_REMOVE:
-		case DP_MSG_PPP_CTRL_IN:
-		case DP_MSG_EVENT:
-		default:
-			drop_count(&w->wc, DROP_MSG_UNSUPPORTED, 1);
-			break;
-		}
-		dp_msg_free(m);
+		tunnel_msg(w, msgs[i], now_tsc);
+		dp_msg_free(msgs[i]);
 	}
 }
 
@@ -244,16 +243,21 @@ static uint16_t worker_rx_wire(struct worker *w, struct worker_port *wp, uint64_
 		rte_pktmbuf_free_bulk(bad, n_bad);
 	worker_snoop_arp(w, wp->idx, arp, n_arp, now_tsc);
 	worker_to_exception(w, wp, arp, n_arp);
-	/* The PPTP issue decapsulates these here; until then the kernel sees them. */
 	if (n_gre > 0)
-		ctr_add(&w->wc.gre_to_exception, n_gre);
-	worker_to_exception(w, wp, gre, n_gre);
+		tunnel_upstream_burst(w, gre, n_gre, now_tsc);
+	/* IPv4 for a session's address is ours; the rest goes to the kernel as before. */
+	if (n_exc > 0)
+		n_exc = tunnel_downstream_filter(w, exc, n_exc, false, now_tsc);
 	worker_to_exception(w, wp, exc, n_exc);
 	return n;
 }
 
-/* Whatever the kernel sends through the TAP goes to the wire unchanged. */
-static uint16_t worker_rx_tap(struct worker *w, struct worker_port *wp)
+/*
+ * The kernel's IPv4 for a session's address (replies from the appliance,
+ * kernel-forwarded traffic) goes into the tunnel; everything else the kernel
+ * sends through the TAP goes to the wire unchanged.
+ */
+static uint16_t worker_rx_tap(struct worker *w, struct worker_port *wp, uint64_t now_tsc)
 {
 	struct rte_mbuf *pkts[WORKER_BURST];
 	struct port_counters *pc = &w->pc[wp->idx];
@@ -267,10 +271,16 @@ static uint16_t worker_rx_tap(struct worker *w, struct worker_port *wp)
 	ctr_add(&pc->from_exception, n);
 	ctr_add(&pc->from_exception_bytes, bytes);
 	ctr_add(&w->wc.rx_packets, n);
+	uint16_t rest = tunnel_downstream_filter(w, pkts, n, true, now_tsc);
+	if (rest != n) {
+		bytes = 0;
+		for (uint16_t i = 0; i < rest; i++)
+			bytes += pkts[i]->pkt_len;
+	}
 	/* Counted before buffering: the error callback may subtract from them. */
-	ctr_add(&pc->tx_packets, n);
+	ctr_add(&pc->tx_packets, rest);
 	ctr_add(&pc->tx_bytes, bytes);
-	for (uint16_t i = 0; i < n; i++)
+	for (uint16_t i = 0; i < rest; i++)
 		rte_eth_tx_buffer(wp->wire_port, wp->queue, wp->wire_txb, pkts[i]);
 	return n;
 }
@@ -279,12 +289,15 @@ unsigned int worker_poll_once(struct worker *w, uint64_t now_tsc)
 {
 	unsigned int got = 0;
 
-	worker_poll_msgs(w);
+	worker_poll_msgs(w, now_tsc);
+	got += tunnel_handoff_poll(w, now_tsc);
 	for (unsigned int i = 0; i < w->n_ports; i++) {
 		struct worker_port *wp = &w->ports[i];
 		got += worker_rx_wire(w, wp, now_tsc);
-		got += worker_rx_tap(w, wp);
+		got += worker_rx_tap(w, wp, now_tsc);
 	}
+	/* Nothing looked up in the session tables is held past this point. */
+	rte_rcu_qsbr_quiescent(sess.qsv, w->id);
 	return got;
 }
 
@@ -308,7 +321,10 @@ static inline void worker_backoff(struct worker *w, unsigned int got)
 	/* Nothing may wait in a tx buffer while we sleep. */
 	worker_drain_tx(w);
 	struct timespec ts = { .tv_sec = 0, .tv_nsec = w->sleep_ns };
+	/* Asleep, we hold no session reference: retirement need not wait for us. */
+	rte_rcu_qsbr_thread_offline(sess.qsv, w->id);
 	nanosleep(&ts, NULL);
+	rte_rcu_qsbr_thread_online(sess.qsv, w->id);
 	ctr_add(&w->wc.idle_sleeps, 1);
 	w->sleep_ns = RTE_MIN(w->sleep_ns * 2, (uint32_t)WORKER_SLEEP_MAX_NS);
 }
@@ -320,9 +336,11 @@ static __rte_always_inline int worker_loop(struct worker *w, const bool adaptive
 
 	w->next_drain = now + w->drain_tsc;
 	w->next_age = now + w->age_period_tsc;
+	rte_rcu_qsbr_thread_online(sess.qsv, w->id);
 	while (!dp_stop_requested()) {
 		now = rte_rdtsc();
 		if (now >= w->next_drain) {
+			tunnel_ack_tick(w, now);
 			worker_drain_tx(w);
 			w->next_drain = now + w->drain_tsc;
 		}
@@ -335,6 +353,7 @@ static __rte_always_inline int worker_loop(struct worker *w, const bool adaptive
 			worker_backoff(w, got);
 	}
 	worker_drain_tx(w);
+	rte_rcu_qsbr_thread_offline(sess.qsv, w->id);
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "classify.h"
 #include "dp_priv.h"
 #include "neigh.h"
+#include "session_table.h"
 #include "stats.h"
 
 #define WORKER_BURST          32    /* rx burst and tx buffer size (l3fwd's MAX_PKT_BURST) */
@@ -62,6 +63,11 @@ struct worker {
 	uint32_t idle_passes;                  /* consecutive empty passes (adaptive) */
 	uint32_t sleep_ns;                     /* next back-off sleep */
 	struct worker_port ports[DP_MAX_PORTS];
+	int8_t port_slot[DP_MAX_PORTS];        /* config port index -> ports[], -1: no queue here */
+	uint64_t ack_delay_tsc;                /* SESSION_ACK_DELAY_US */
+	uint64_t nh_refresh_tsc;               /* SESSION_NH_REFRESH_MS */
+	uint32_t ack_head;                     /* sessions owing an ack (owner's list) */
+	struct session_cache_entry scache[SESSION_CACHE_SIZE];
 
 	/* Written by this worker only; read by telemetry. */
 	struct worker_counters wc;

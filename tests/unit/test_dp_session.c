@@ -1,0 +1,1184 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * PPTP sessions in the real worker pass, over in-memory ports (net_ring):
+ * the control plane's API installs sessions, a reference client built from
+ * the pure layer functions (gre_build, ppp framing, mppe_tx_encrypt with the
+ * crossed keys) sends, and what the worker transmits is decrypted by the
+ * client's own receive state. Both directions, every MPPE mode, loss,
+ * reordering, control frames both ways, acks, removal, and two workers.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <ftw.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <cmocka.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_hash.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "dataplane.h"
+#include "dp_msg.h"
+#include "dp_priv.h"
+#include "dp_session.h"
+#include "gre.h"
+#include "ipv4.h"
+#include "mppe.h"
+#include "ppp_frame.h"
+#include "session_table.h"
+#include "stats.h"
+#include "test_dp_frames.h"
+#include "tunnel.h"
+#include "worker.h"
+
+#define RING_SLOTS  256
+#define POOL_MBUFS  1023
+#define N_SESSIONS  64
+#define OUR_IP      tf_ip(192, 0, 2, 1)
+#define PEER_IP     tf_ip(192, 0, 2, 2)
+#define LAN_IP      tf_ip(192, 0, 2, 50)
+#define CLIENT_IP   tf_ip(10, 0, 0, 5)
+#define CLIENT2_IP  tf_ip(10, 0, 0, 6)
+#define MTU         1400
+#define BIG_TSC     (rte_get_tsc_hz() * 10)
+
+static const uint8_t lan_mac[6] = { 0x02, 0, 0, 0, 0, 0x50 };
+static const uint8_t key_a[16] = { 0x8B, 0x7C, 0xDC, 0x14, 0x9B, 0x99, 0x3A, 0x1B,
+				   0xA1, 0x18, 0xCB, 0x15, 0x3F, 0x56, 0xDC, 0xCB };
+static const uint8_t key_b[16] = { 0xD5, 0xF0, 0xE9, 0x52, 0x1E, 0x3E, 0xA9, 0x58,
+				   0x96, 0x7E, 0x3A, 0x4F, 0xAF, 0xD0, 0x15, 0x2E };
+
+static struct rte_ring *wire_rx, *wire_tx, *tap_rx, *tap_tx;
+static struct rte_mempool *pool;
+static struct worker *w;
+static struct pg_config cfg;
+static struct cfg_ethernet eth;
+static struct cfg_ip_address addr;
+static char runtime_dir[PATH_MAX];
+
+/* The far end of a call, made of the same pure layers. */
+struct client {
+	uint32_t id;              /* our session id */
+	uint16_t our_call;        /* the server's Call-ID: the key the client sends with */
+	uint16_t peer_call;       /* the client's Call-ID: the key we send with */
+	uint32_t ip;
+	uint32_t seq;             /* next GRE number it sends */
+	uint8_t bits;
+	bool stateless;
+	struct mppe_tx_state mtx;
+	struct mppe_rx_state mrx;
+};
+
+static struct rte_ring *mkring(const char *name)
+{
+	return rte_ring_create(name, RING_SLOTS, 0, RING_F_SP_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void inject(struct rte_ring *r, const uint8_t *f, size_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+
+	assert_non_null(m);
+	memcpy(rte_pktmbuf_append(m, (uint16_t)len), f, len);
+	assert_int_equal(rte_ring_enqueue(r, m), 0);
+}
+
+static void run_w(struct worker *x)
+{
+	worker_poll_once(x, rte_rdtsc());
+	worker_drain_tx(x);
+}
+
+static void run(void)
+{
+	run_w(w);
+}
+
+static void expect_no_leak(void)
+{
+	assert_int_equal(rte_mempool_avail_count(pool), POOL_MBUFS);
+}
+
+static uint64_t drops(enum drop_reason r)
+{
+	return stats_drop_total(r);
+}
+
+/* An inner IPv4 packet: header + payload_len bytes of pattern. */
+static size_t inner_ipv4(uint8_t *ip, uint32_t src, uint32_t dst, size_t payload_len, uint8_t ttl)
+{
+	memset(ip, 0, TF_IPV4_LEN);
+	ip[0] = 0x45;
+	tf_w16(ip + 2, (uint16_t)(TF_IPV4_LEN + payload_len));
+	tf_w16(ip + 4, 0x4242);
+	ip[8] = ttl;
+	ip[9] = 17;
+	tf_w32(ip + 12, src);
+	tf_w32(ip + 16, dst);
+	for (size_t i = 0; i < payload_len; i++)
+		ip[TF_IPV4_LEN + i] = (uint8_t)(i * 7);
+	tf_ipv4_fix_cksum(ip);
+	return TF_IPV4_LEN + payload_len;
+}
+
+/*
+ * A GRE frame from the client: PPP (FF 03, 2-octet protocol), MPPE when
+ * encrypt, with the client's next sequence number (or seq_override).
+ */
+static size_t client_frame(struct client *c, uint8_t *f, uint16_t proto, const uint8_t *pl,
+			   size_t plen, bool encrypt)
+{
+	uint8_t ppp[TF_MAX_FRAME];
+	size_t n;
+
+	ppp[0] = 0xFF;
+	ppp[1] = 0x03;
+	if (encrypt) {
+		tf_w16(ppp + 2, PPP_FRAME_PROTO_COMP);
+		tf_w16(ppp + 6, proto);
+		memcpy(ppp + 8, pl, plen);
+		assert_int_equal(mppe_tx_encrypt(&c->mtx, ppp + 4, (uint16_t)(plen + 2)), 0);
+		n = 8 + plen;
+	} else {
+		tf_w16(ppp + 2, proto);
+		memcpy(ppp + 4, pl, plen);
+		n = 4 + plen;
+	}
+	size_t off = tf_eth(f, tf_our_mac, tf_peer_mac, 0x0800);
+	uint8_t *ip = f + off;
+	uint8_t *g = ip + TF_IPV4_LEN;
+	uint16_t gl = gre_build(g, c->our_call, (uint16_t)n, true, c->seq++, false, 0);
+	memcpy(g + gl, ppp, n);
+	size_t total = TF_IPV4_LEN + gl + n;
+	memset(ip, 0, TF_IPV4_LEN);
+	ip[0] = 0x45;
+	tf_w16(ip + 2, (uint16_t)total);
+	tf_w16(ip + 6, 0x4000);
+	ip[8] = 64;
+	ip[9] = TF_IPPROTO_GRE;
+	tf_w32(ip + 12, PEER_IP);
+	tf_w32(ip + 16, OUR_IP);
+	tf_ipv4_fix_cksum(ip);
+	n = off + total;
+	if (n < TF_MIN_FRAME) {
+		memset(f + n, 0, TF_MIN_FRAME - n);
+		n = TF_MIN_FRAME;
+	}
+	return n;
+}
+
+/* The client sends an IPv4 packet (src, dst) with payload_len bytes; returns the inner packet. */
+static size_t client_send_ip(struct client *c, uint32_t src, uint32_t dst, size_t payload_len,
+			     bool encrypt, uint8_t *inner)
+{
+	uint8_t f[TF_MAX_FRAME];
+	size_t il = inner_ipv4(inner, src, dst, payload_len, 64);
+	size_t n = client_frame(c, f, PPP_FRAME_PROTO_IP, inner, il, encrypt);
+
+	inject(wire_rx, f, n);
+	return il;
+}
+
+/* What the client makes of a frame we sent. */
+struct rx_view {
+	struct gre_info gi;
+	uint16_t proto;           /* inner protocol (after MPPE when encrypted) */
+	bool encrypted;
+	uint8_t data[TF_MAX_FRAME];
+	size_t len;               /* payload after the protocol field */
+	uint16_t ip_id;
+};
+
+/* Take one frame from r and check its outer layers; decrypt with the client's state. */
+static void client_take(struct rte_ring *r, struct client *c, struct rx_view *v)
+{
+	struct rte_mbuf *m = NULL;
+	struct ipv4_info oi;
+	struct ppp_frame_info fi;
+
+	assert_int_equal(rte_ring_dequeue(r, (void **)&m), 0);
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+	uint16_t len = (uint16_t)m->pkt_len;
+	assert_memory_equal(f, tf_peer_mac, 6);
+	assert_memory_equal(f + 6, dp.ports[0].mac.addr_bytes, 6);
+	assert_int_equal(f[12] << 8 | f[13], 0x0800);
+	uint8_t *ip = f + TF_ETH_LEN;
+	assert_int_equal(ipv4_check(ip, (uint16_t)(len - TF_ETH_LEN), &oi), IPV4_OK);
+	assert_int_equal(oi.ttl, 64);
+	assert_int_equal(oi.proto, TF_IPPROTO_GRE);
+	assert_int_equal(oi.frag, 0x4000);  /* DF */
+	assert_int_equal(oi.src, OUR_IP);
+	assert_int_equal(oi.dst, PEER_IP);
+	assert_int_equal(oi.total_len, len - TF_ETH_LEN);
+	uint8_t *g = ip + oi.hdr_len;
+	assert_int_equal(gre_parse(g, (uint16_t)(oi.total_len - oi.hdr_len), &v->gi), GRE_OK);
+	assert_int_equal(v->gi.call_id, c->peer_call);
+	v->encrypted = false;
+	v->proto = 0;
+	v->len = 0;
+	if (v->gi.payload_len == 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	uint8_t *p = g + v->gi.hdr_len;
+	assert_int_equal(ppp_frame_parse(p, v->gi.payload_len, &fi), PPP_FRAME_OK);
+	uint8_t *pl = p + fi.hdr_len;
+	uint16_t pll = (uint16_t)(v->gi.payload_len - fi.hdr_len);
+	if (fi.proto == PPP_FRAME_PROTO_COMP) {
+		assert_int_equal(mppe_rx_decrypt(&c->mrx, pl, pll), MPPE_RX_OK);
+		assert_int_equal(ppp_proto_parse(pl + 2, (uint16_t)(pll - 2), &fi), PPP_FRAME_OK);
+		pl += 2 + fi.hdr_len;
+		pll = (uint16_t)(pll - 2 - fi.hdr_len);
+		v->encrypted = true;
+	}
+	v->proto = fi.proto;
+	memcpy(v->data, pl, pll);
+	v->len = pll;
+	rte_pktmbuf_free(m);
+}
+
+static void learn_arp(uint32_t ip, const uint8_t mac[6])
+{
+	uint8_t f[TF_MAX_FRAME];
+	size_t n = tf_arp(f, 2, mac, ip, OUR_IP);
+	struct rte_mbuf *m = NULL;
+
+	inject(wire_rx, f, n);
+	run();
+	assert_int_equal(rte_ring_dequeue(tap_tx, (void **)&m), 0);  /* ARP still reaches the kernel */
+	rte_pktmbuf_free(m);
+}
+
+/* Take whatever the workers sent the control plane. */
+static unsigned int cp_take(struct dp_msg **msgs, unsigned int max)
+{
+	return dp_msg_from_workers(msgs, max);
+}
+
+static void cp_free(struct dp_msg **msgs, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (msgs[i]->type == DP_MSG_PPP_CTRL_IN)
+			rte_pktmbuf_free(msgs[i]->u.frame);
+		dp_msg_free(msgs[i]);
+	}
+}
+
+static void client_open(struct client *c, uint32_t id, uint16_t call, uint32_t ip, uint8_t bits,
+			bool stateless)
+{
+	struct dp_session_params p = {
+		.peer_ip = PEER_IP, .local_ip = OUR_IP, .our_call_id = call,
+		.peer_call_id = (uint16_t)(call + 1000), .port = 0, .mtu = MTU, .mru = MTU,
+		.peer_window = 64,
+	};
+
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	c->our_call = call;
+	c->peer_call = (uint16_t)(call + 1000);
+	c->ip = ip;
+	c->bits = bits;
+	c->stateless = stateless;
+	assert_int_equal(dp_session_install(id, &p), 0);
+}
+
+static void client_up(struct client *c, struct worker *owner)
+{
+	struct dp_session_keys k = {
+		.client_ip = c->ip, .mtu = MTU, .mru = MTU, .mppe_bits = c->bits,
+		.flags = c->stateless ? DP_SESSION_F_MPPE_STATELESS : 0,
+	};
+	struct mppe_key ck;
+
+	/* Ours: send key_a, receive key_b. The client: the other way round. */
+	memcpy(k.send_key, key_a, 16);
+	memcpy(k.recv_key, key_b, 16);
+	assert_int_equal(dp_session_network_up(c->id, &k), 0);
+	if (c->bits != 0) {
+		assert_int_equal(mppe_key_init(&ck, key_b, 16, (enum mppe_bits)c->bits), 0);
+		mppe_tx_init(&c->mtx, &ck, c->stateless);
+		assert_int_equal(mppe_key_init(&ck, key_a, 16, (enum mppe_bits)c->bits), 0);
+		mppe_rx_init(&c->mrx, &ck, c->stateless);
+	}
+	run_w(owner);  /* the owner applies install and keys */
+}
+
+/* Remove, let the worker(s) pass a quiescent state, and see the id freed. */
+static void client_close(struct client *c)
+{
+	assert_int_equal(dp_session_remove(c->id), 0);
+	for (unsigned int i = 0; i < dp.n_workers; i++)
+		run_w(dp_worker_get(i));
+	(void)dp_session_reclaim();
+	assert_int_equal(dp_session_retiring(), 0);
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	wire_rx = mkring("wire_rx");
+	wire_tx = mkring("wire_tx");
+	tap_rx = mkring("tap_rx");
+	tap_tx = mkring("tap_tx");
+	int wp = rte_eth_from_rings("swire", &wire_rx, 1, &wire_tx, 1, 0);
+	int tp = rte_eth_from_rings("stap", &tap_rx, 1, &tap_tx, 1, 0);
+	if (wp < 0 || tp < 0)
+		return -1;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.dataplane.workers[0] = 1;
+	cfg.dataplane.n_workers = 1;
+	cfg.dataplane.poll = CFG_POLL_ADAPTIVE;
+	snprintf(eth.name, sizeof(eth.name), "ether1");
+	snprintf(eth.device, sizeof(eth.device), "net_ring_swire");
+	eth.mtu = 1500;
+	cfg.ethernet = &eth;
+	cfg.n_ethernet = 1;
+	addr.address.addr = OUR_IP;
+	addr.address.len = 24;
+	snprintf(addr.interface, sizeof(addr.interface), "ether1");
+	cfg.ip_address = &addr;
+	cfg.n_ip_address = 1;
+	uint16_t taps[1] = { (uint16_t)tp };
+	if (dp_setup(&cfg, taps) < 0)
+		return -1;
+	w = dp_worker_get(0);
+	learn_arp(PEER_IP, tf_peer_mac);
+	learn_arp(LAN_IP, lan_mac);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	dp_stop();
+	rte_ring_free(wire_rx);
+	rte_ring_free(wire_tx);
+	rte_ring_free(tap_rx);
+	rte_ring_free(tap_tx);
+	return 0;
+}
+
+/* ---- the API's refusals ---- */
+
+static void test_api_errors(void **state)
+{
+	struct dp_session_params p = { .peer_ip = PEER_IP, .local_ip = OUR_IP, .our_call_id = 5,
+				       .port = 0, .mtu = MTU };
+	struct dp_session_keys k = { .client_ip = CLIENT_IP, .mtu = MTU };
+	struct dp_session_stats st;
+	(void)state;
+
+	assert_int_equal(dp_session_max(), N_SESSIONS);
+	assert_int_equal(dp_session_install(N_SESSIONS, &p), -EINVAL);
+	p.port = 3;
+	assert_int_equal(dp_session_install(1, &p), -EINVAL);
+	p.port = 0;
+	assert_int_equal(dp_session_network_up(1, &k), -ENOENT);
+	assert_int_equal(dp_session_remove(1), -ENOENT);
+	assert_int_equal(dp_session_stats(1, &st), -ENOENT);
+	assert_int_equal(dp_session_last_rx_age_ms(1), -1);
+	assert_int_equal(dp_session_install(1, &p), 0);
+	assert_int_equal(dp_session_install(1, &p), -EBUSY);
+	assert_int_equal(dp_session_install(2, &p), -EEXIST);  /* same (peer, call id) */
+	assert_int_equal(dp_session_owner(1), 0);
+	assert_int_equal(dp_session_network_up(1, &k), 0);
+	k.client_ip = CLIENT2_IP;
+	assert_int_equal(dp_session_network_up(1, &k), -EINVAL);  /* the address cannot move */
+	p.our_call_id = 6;
+	assert_int_equal(dp_session_install(2, &p), 0);
+	k.client_ip = CLIENT_IP;
+	assert_int_equal(dp_session_network_up(2, &k), -EEXIST);  /* taken by session 1 */
+	k.mppe_bits = 64;
+	assert_int_equal(dp_session_network_up(2, &k), -EINVAL);
+	run();
+	assert_int_equal(dp_session_stats(1, &st), 0);
+	assert_int_equal(st.state, SESSION_UP);
+	assert_int_equal(dp_session_stats(2, &st), 0);
+	assert_int_equal(st.state, SESSION_ESTABLISHING);
+	assert_true(dp_session_last_rx_age_ms(1) >= 0);
+
+	/* Removed: retiring until the worker passes a quiescent state. */
+	assert_int_equal(dp_session_remove(1), 0);
+	assert_int_equal(dp_session_remove(2), 0);
+	assert_int_equal(dp_session_retiring(), 2);
+	assert_int_equal(dp_session_install(1, &p), -EBUSY);
+	run();
+	assert_int_equal(dp_session_reclaim(), 2);
+	assert_int_equal(dp_session_retiring(), 0);
+	assert_int_equal(dp_session_stats(1, &st), -ENOENT);
+	expect_no_leak();
+}
+
+/* ---- both directions, every MPPE mode ---- */
+
+static const struct {
+	const char *name;
+	uint8_t bits;
+	bool stateless;
+} modes[] = {
+	{ "none", 0, false },
+	{ "MPPE-128 stateless", 128, true },
+	{ "MPPE-128 stateful", 128, false },
+	{ "MPPE-40 stateless", 40, true },
+	{ "MPPE-56 stateful", 56, false },
+};
+
+static void test_both_directions_all_modes(void **state)
+{
+	uint8_t inner[TF_MAX_FRAME], expect[TF_MAX_FRAME], f[TF_MAX_FRAME];
+	struct rx_view v;
+	(void)state;
+
+	for (size_t mi = 0; mi < sizeof(modes) / sizeof(modes[0]); mi++) {
+		struct client c;
+		print_message("mode %s\n", modes[mi].name);
+		client_open(&c, 10 + (uint32_t)mi, (uint16_t)(100 + mi), CLIENT_IP, modes[mi].bits,
+			    modes[mi].stateless);
+		client_up(&c, w);
+		bool enc = modes[mi].bits != 0;
+
+		for (unsigned int k = 0; k < 3; k++) {
+			size_t sizes[3] = { 36, 472, 1360 };
+			/* Upstream: the client's packet reaches the LAN host, TTL - 1. */
+			size_t il = client_send_ip(&c, CLIENT_IP, LAN_IP, sizes[k], enc, inner);
+			run();
+			memcpy(expect, inner, il);
+			expect[8]--;
+			tf_ipv4_fix_cksum(expect);
+			struct rte_mbuf *m = NULL;
+			assert_int_equal(rte_ring_dequeue(wire_tx, (void **)&m), 0);
+			uint8_t *o = rte_pktmbuf_mtod(m, uint8_t *);
+			assert_int_equal(m->pkt_len, TF_ETH_LEN + il);
+			assert_memory_equal(o, lan_mac, 6);
+			assert_memory_equal(o + 6, dp.ports[0].mac.addr_bytes, 6);
+			assert_memory_equal(o + TF_ETH_LEN, expect, il);
+			rte_pktmbuf_free(m);
+
+			/* Downstream: the LAN host's packet reaches the client, TTL - 1. */
+			size_t fl = tf_eth(f, tf_our_mac, lan_mac, 0x0800);
+			il = inner_ipv4(f + fl, LAN_IP, CLIENT_IP, sizes[k], 64);
+			memcpy(expect, f + fl, il);
+			expect[8]--;
+			tf_ipv4_fix_cksum(expect);
+			inject(wire_rx, f, fl + il);
+			run();
+			client_take(wire_tx, &c, &v);
+			assert_int_equal(v.gi.seq, k);       /* our numbers start at 0 */
+			assert_true(v.gi.has_ack);           /* the client's packet k is owed */
+			assert_int_equal(v.gi.ack, k);
+			assert_int_equal(v.encrypted, enc);
+			assert_int_equal(v.proto, PPP_FRAME_PROTO_IP);
+			assert_int_equal(v.len, il);
+			assert_memory_equal(v.data, expect, il);
+		}
+		struct dp_session_stats st;
+		assert_int_equal(dp_session_stats(c.id, &st), 0);
+		assert_int_equal(st.rx_packets, 3);
+		assert_int_equal(st.tx_packets, 3);
+		assert_int_equal(st.rx_drops + st.tx_drops, 0);
+		client_close(&c);
+	}
+	assert_int_equal(rte_ring_count(wire_tx) + rte_ring_count(tap_tx), 0);
+	expect_no_leak();
+}
+
+/* ---- kernel side: local delivery and TAP-originated downstream ---- */
+
+static void test_local_and_tap(void **state)
+{
+	uint8_t inner[TF_MAX_FRAME], f[TF_MAX_FRAME];
+	struct rx_view v;
+	struct client c;
+	(void)state;
+
+	client_open(&c, 20, 200, CLIENT_IP, 128, true);
+	client_up(&c, w);
+	/* To our own address: to the kernel, unchanged (no TTL decrement), Ethernet to the TAP's MAC. */
+	size_t il = client_send_ip(&c, CLIENT_IP, OUR_IP, 56, true, inner);
+	run();
+	struct rte_mbuf *m = NULL;
+	assert_int_equal(rte_ring_dequeue(tap_tx, (void **)&m), 0);
+	assert_int_equal(m->pkt_len, TF_ETH_LEN + il);
+	assert_memory_equal(rte_pktmbuf_mtod(m, uint8_t *), dp.ports[0].mac.addr_bytes, 6);
+	assert_memory_equal(rte_pktmbuf_mtod(m, uint8_t *) + TF_ETH_LEN, inner, il);
+	rte_pktmbuf_free(m);
+	/* Off-link destination: the kernel routes it too. */
+	client_send_ip(&c, CLIENT_IP, tf_ip(198, 51, 100, 9), 20, true, inner);
+	run();
+	assert_int_equal(rte_ring_dequeue(tap_tx, (void **)&m), 0);
+	rte_pktmbuf_free(m);
+
+	/* The kernel's reply comes from the TAP: into the tunnel, TTL untouched. */
+	size_t fl = tf_eth(f, tf_peer_mac, dp.ports[0].mac.addr_bytes, 0x0800);
+	il = inner_ipv4(f + fl, OUR_IP, CLIENT_IP, 56, 64);
+	inject(tap_rx, f, fl + il);
+	run();
+	client_take(wire_tx, &c, &v);
+	assert_int_equal(v.len, il);
+	assert_memory_equal(v.data, f + fl, il);
+	client_close(&c);
+	expect_no_leak();
+}
+
+/* ---- TCP MSS clamp on the way in ---- */
+
+static void test_mss_clamp(void **state)
+{
+	uint8_t f[TF_MAX_FRAME];
+	struct rx_view v;
+	struct client c;
+	(void)state;
+
+	client_open(&c, 21, 210, CLIENT_IP, 0, false);
+	client_up(&c, w);
+	size_t fl = tf_eth(f, tf_our_mac, lan_mac, 0x0800);
+	uint8_t *ip = f + fl;
+	inner_ipv4(ip, LAN_IP, CLIENT_IP, 24, 64);
+	ip[9] = 6;
+	uint8_t *tcp = ip + 20;
+	memset(tcp, 0, 24);
+	tcp[12] = 6 << 4;
+	tcp[13] = 0x02;  /* SYN */
+	tcp[20] = 2;
+	tcp[21] = 4;
+	tf_w16(tcp + 22, 1460);
+	tf_ipv4_fix_cksum(ip);
+	inject(wire_rx, f, fl + 44);
+	run();
+	client_take(wire_tx, &c, &v);
+	assert_int_equal(v.data[20 + 22] << 8 | v.data[20 + 23], MTU - 40);
+	client_close(&c);
+	expect_no_leak();
+}
+
+/* ---- loss and reordering ---- */
+
+static void test_stateless_loss_and_late(void **state)
+{
+	uint8_t inner[TF_MAX_FRAME], f[TF_MAX_FRAME];
+	struct client c;
+	struct rte_mbuf *m = NULL;
+	(void)state;
+
+	client_open(&c, 22, 220, CLIENT_IP, 128, true);
+	client_up(&c, w);
+	/* Packet 0 arrives, 1 is held back (late), 2 arrives: 2 decrypts across the gap. */
+	client_send_ip(&c, CLIENT_IP, LAN_IP, 30, true, inner);
+	size_t il = inner_ipv4(inner, CLIENT_IP, LAN_IP, 30, 64);
+	size_t late = client_frame(&c, f, PPP_FRAME_PROTO_IP, inner, il, true);
+	client_send_ip(&c, CLIENT_IP, LAN_IP, 30, true, inner);
+	run();
+	assert_int_equal(rte_ring_count(wire_tx), 2);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(rte_ring_dequeue(wire_tx, (void **)&m), 0);
+		rte_pktmbuf_free(m);
+	}
+	/* The late one is inside the GRE window but MPPE's count is behind: dropped, state intact. */
+	uint64_t before = drops(DROP_MPPE_REORDERED);
+	inject(wire_rx, f, late);
+	run();
+	assert_int_equal(drops(DROP_MPPE_REORDERED) - before, 1);
+	assert_int_equal(rte_ring_count(wire_tx), 0);
+	/* Beyond the GRE window (64 back): dropped before MPPE sees it. */
+	c.seq += 100;
+	client_send_ip(&c, CLIENT_IP, LAN_IP, 30, true, inner);
+	run();
+	assert_int_equal(rte_ring_dequeue(wire_tx, (void **)&m), 0);
+	rte_pktmbuf_free(m);
+	before = drops(DROP_GRE_SEQ_STALE);
+	inject(wire_rx, f, late);
+	run();
+	assert_int_equal(drops(DROP_GRE_SEQ_STALE) - before, 1);
+	/* And the next packet still decrypts. */
+	client_send_ip(&c, CLIENT_IP, LAN_IP, 30, true, inner);
+	run();
+	assert_int_equal(rte_ring_dequeue(wire_tx, (void **)&m), 0);
+	rte_pktmbuf_free(m);
+	client_close(&c);
+	expect_no_leak();
+}
+
+static void test_stateful_loss_one_reset_event(void **state)
+{
+	uint8_t inner[TF_MAX_FRAME], f[TF_MAX_FRAME];
+	struct dp_msg *msgs[8];
+	struct client c;
+	struct rte_mbuf *m = NULL;
+	(void)state;
+
+	client_open(&c, 23, 230, CLIENT_IP, 128, false);
+	client_up(&c, w);
+	client_send_ip(&c, CLIENT_IP, LAN_IP, 30, true, inner);
+	run();
+	assert_int_equal(rte_ring_dequeue(wire_tx, (void **)&m), 0);
+	rte_pktmbuf_free(m);
+	/* Packet 1 is lost: 2, 3 and 4 cannot be decrypted; exactly one event. */
+	size_t il = inner_ipv4(inner, CLIENT_IP, LAN_IP, 30, 64);
+	(void)client_frame(&c, f, PPP_FRAME_PROTO_IP, inner, il, true);
+	uint64_t lost = drops(DROP_MPPE_LOST_SYNC), wait = drops(DROP_MPPE_RESYNC_WAIT);
+	for (int i = 0; i < 3; i++)
+		client_send_ip(&c, CLIENT_IP, LAN_IP, 30, true, inner);
+	run();
+	assert_int_equal(rte_ring_count(wire_tx), 0);
+	assert_int_equal(drops(DROP_MPPE_LOST_SYNC) - lost, 1);
+	assert_int_equal(drops(DROP_MPPE_RESYNC_WAIT) - wait, 2);
+	unsigned int n = cp_take(msgs, 8);
+	assert_int_equal(n, 1);
+	assert_int_equal(msgs[0]->type, DP_MSG_EVENT);
+	assert_int_equal(msgs[0]->session_id, c.id);
+	assert_int_equal(msgs[0]->u.event.kind, DP_EVENT_MPPE_RESET_NEEDED);
+	cp_free(msgs, n);
+	/* The client answers our Reset-Request with a flushed packet: in sync again. */
+	mppe_tx_reset_request(&c.mtx);
+	client_send_ip(&c, CLIENT_IP, LAN_IP, 30, true, inner);
+	client_send_ip(&c, CLIENT_IP, LAN_IP, 30, true, inner);
+	run();
+	assert_int_equal(rte_ring_count(wire_tx), 2);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(rte_ring_dequeue(wire_tx, (void **)&m), 0);
+		rte_pktmbuf_free(m);
+	}
+	assert_int_equal(cp_take(msgs, 8), 0);
+	client_close(&c);
+	expect_no_leak();
+}
+
+/* A CCP Reset-Request from the peer flushes our next packet (A bit), and still reaches the control plane. */
+static void test_peer_reset_request_flushes_tx(void **state)
+{
+	uint8_t f[TF_MAX_FRAME];
+	struct dp_msg *msgs[8];
+	struct rx_view v;
+	struct client c;
+	(void)state;
+
+	client_open(&c, 24, 240, CLIENT_IP, 128, false);
+	client_up(&c, w);
+	const uint8_t rr[4] = { 14, 7, 0, 4 };  /* CCP Reset-Request id 7 */
+	size_t n = client_frame(&c, f, PPP_FRAME_PROTO_CCP, rr, sizeof(rr), false);
+	inject(wire_rx, f, n);
+	run();
+	unsigned int k = cp_take(msgs, 8);
+	assert_int_equal(k, 1);
+	assert_int_equal(msgs[0]->type, DP_MSG_PPP_CTRL_IN);
+	cp_free(msgs, k);
+	size_t fl = tf_eth(f, tf_our_mac, lan_mac, 0x0800);
+	size_t il = inner_ipv4(f + fl, LAN_IP, CLIENT_IP, 20, 64);
+	inject(wire_rx, f, fl + il);
+	run();
+	struct rte_mbuf *m = NULL;
+	assert_int_equal(rte_ring_dequeue(wire_tx, (void **)&m), 0);
+	/* MPPE header right after GRE (16 with ack) and FF 03 00 FD: A and D set. */
+	uint8_t *mp = rte_pktmbuf_mtod(m, uint8_t *) + TF_ETH_LEN + TF_IPV4_LEN + 16 + 4;
+	assert_int_equal(mp[0] & 0x90, 0x90);
+	assert_int_equal(rte_ring_enqueue(wire_tx, m), 0);
+	client_take(wire_tx, &c, &v);  /* and the client decrypts it */
+	client_close(&c);
+	expect_no_leak();
+}
+
+/* ---- drops ---- */
+
+static void test_spoof_unknown_unencrypted_not_up(void **state)
+{
+	uint8_t inner[TF_MAX_FRAME];
+	struct dp_session_stats st;
+	struct client c;
+	(void)state;
+
+	client_open(&c, 25, 250, CLIENT_IP, 128, true);
+	run();
+	/* Establishing: no data yet. */
+	uint64_t b = drops(DROP_SESSION_NOT_UP);
+	client_send_ip(&c, CLIENT_IP, LAN_IP, 20, false, inner);
+	run();
+	assert_int_equal(drops(DROP_SESSION_NOT_UP) - b, 1);
+	client_up(&c, w);
+	/* Another source address. */
+	b = drops(DROP_IPV4_SPOOFED);
+	client_send_ip(&c, tf_ip(10, 0, 0, 99), LAN_IP, 20, true, inner);
+	run();
+	assert_int_equal(drops(DROP_IPV4_SPOOFED) - b, 1);
+	/* Plain IPv4 on a session that requires MPPE. */
+	b = drops(DROP_SESSION_UNENCRYPTED);
+	client_send_ip(&c, CLIENT_IP, LAN_IP, 20, false, inner);
+	run();
+	assert_int_equal(drops(DROP_SESSION_UNENCRYPTED) - b, 1);
+	/* A Call-ID nobody has. */
+	b = drops(DROP_SESSION_UNKNOWN);
+	c.our_call = 4242;
+	client_send_ip(&c, CLIENT_IP, LAN_IP, 20, true, inner);
+	run();
+	assert_int_equal(drops(DROP_SESSION_UNKNOWN) - b, 1);
+	assert_int_equal(rte_ring_count(wire_tx) + rte_ring_count(tap_tx), 0);
+	assert_int_equal(dp_session_stats(c.id, &st), 0);
+	assert_int_equal(st.rx_drops, 3);  /* the unknown Call-ID is nobody's */
+	client_close(&c);
+	expect_no_leak();
+}
+
+/* ---- control frames both ways, acks ---- */
+
+static void test_ctrl_in_lcp_and_encrypted_ipcp(void **state)
+{
+	uint8_t f[TF_MAX_FRAME];
+	struct dp_msg *msgs[8];
+	struct client c;
+	(void)state;
+
+	client_open(&c, 26, 260, CLIENT_IP, 128, true);
+	run();
+	/* LCP Echo-Request while establishing. */
+	const uint8_t echo[8] = { 9, 1, 0, 8, 0x11, 0x22, 0x33, 0x44 };
+	size_t n = client_frame(&c, f, PPP_FRAME_PROTO_LCP, echo, sizeof(echo), false);
+	inject(wire_rx, f, n);
+	run();
+	unsigned int k = cp_take(msgs, 8);
+	assert_int_equal(k, 1);
+	assert_int_equal(msgs[0]->type, DP_MSG_PPP_CTRL_IN);
+	assert_int_equal(msgs[0]->session_id, c.id);
+	const uint8_t want_lcp[12] = { 0xFF, 0x03, 0xC0, 0x21, 9, 1, 0, 8, 0x11, 0x22, 0x33, 0x44 };
+	assert_int_equal(rte_pktmbuf_pkt_len(msgs[0]->u.frame), sizeof(want_lcp));
+	assert_memory_equal(rte_pktmbuf_mtod(msgs[0]->u.frame, uint8_t *), want_lcp, sizeof(want_lcp));
+	cp_free(msgs, k);
+
+	/* IPCP inside MPPE once keyed: the control plane gets the plaintext. */
+	client_up(&c, w);
+	const uint8_t ipcp[10] = { 1, 3, 0, 10, 3, 6, 10, 0, 0, 5 };
+	n = client_frame(&c, f, PPP_FRAME_PROTO_IPCP, ipcp, sizeof(ipcp), true);
+	inject(wire_rx, f, n);
+	run();
+	k = cp_take(msgs, 8);
+	assert_int_equal(k, 1);
+	const uint8_t want_ipcp[12] = { 0x80, 0x21, 1, 3, 0, 10, 3, 6, 10, 0, 0, 5 };
+	assert_int_equal(rte_pktmbuf_pkt_len(msgs[0]->u.frame), sizeof(want_ipcp));
+	assert_memory_equal(rte_pktmbuf_mtod(msgs[0]->u.frame, uint8_t *), want_ipcp, sizeof(want_ipcp));
+	cp_free(msgs, k);
+	struct dp_session_stats st;
+	assert_int_equal(dp_session_stats(c.id, &st), 0);
+	assert_int_equal(st.ctrl_in, 2);
+	client_close(&c);
+	expect_no_leak();
+}
+
+static void test_ctrl_out_seq_ack_and_ack_only(void **state)
+{
+	uint8_t f[TF_MAX_FRAME];
+	struct rx_view v;
+	struct client c;
+	(void)state;
+
+	client_open(&c, 27, 270, CLIENT_IP, 128, true);
+	run();
+	/* Two frames from the client (seq 0, 1): our first control frame acks 1. */
+	const uint8_t echo[8] = { 9, 1, 0, 8, 1, 2, 3, 4 };
+	for (int i = 0; i < 2; i++) {
+		size_t n = client_frame(&c, f, PPP_FRAME_PROTO_LCP, echo, sizeof(echo), false);
+		inject(wire_rx, f, n);
+	}
+	run();
+	struct dp_msg *msgs[8];
+	cp_free(msgs, cp_take(msgs, 8));
+	const uint8_t reply[12] = { 0xFF, 0x03, 0xC0, 0x21, 10, 1, 0, 8, 5, 6, 7, 8 };
+	assert_int_equal(dp_session_send_ctrl(c.id, reply, sizeof(reply)), 0);
+	run();
+	client_take(wire_tx, &c, &v);
+	assert_true(v.gi.has_seq);
+	assert_int_equal(v.gi.seq, 0);
+	assert_true(v.gi.has_ack);
+	assert_int_equal(v.gi.ack, 1);
+	assert_int_equal(v.proto, PPP_FRAME_PROTO_LCP);
+	assert_memory_equal(v.data, reply + 4, 8);
+
+	/* One more from the client, no data back: an ack-only after the delay (0x2081). */
+	size_t n = client_frame(&c, f, PPP_FRAME_PROTO_LCP, echo, sizeof(echo), false);
+	inject(wire_rx, f, n);
+	run();
+	cp_free(msgs, cp_take(msgs, 8));
+	tunnel_ack_tick(w, sess.s[c.id].ack_due_tsc);  /* too early */
+	worker_drain_tx(w);
+	assert_int_equal(rte_ring_count(wire_tx), 0);
+	tunnel_ack_tick(w, rte_rdtsc() + BIG_TSC);
+	worker_drain_tx(w);
+	struct rte_mbuf *m = NULL;
+	assert_int_equal(rte_ring_dequeue(wire_tx, (void **)&m), 0);
+	uint8_t *g = rte_pktmbuf_mtod(m, uint8_t *) + TF_ETH_LEN + TF_IPV4_LEN;
+	assert_int_equal(g[0] << 8 | g[1], 0x2081);
+	assert_int_equal(rte_ring_enqueue(wire_tx, m), 0);
+	client_take(wire_tx, &c, &v);
+	assert_false(v.gi.has_seq);
+	assert_int_equal(v.gi.ack, 2);
+	/* Nothing more owed. */
+	tunnel_ack_tick(w, rte_rdtsc() + BIG_TSC);
+	worker_drain_tx(w);
+	assert_int_equal(rte_ring_count(wire_tx), 0);
+
+	/* Keyed: IPCP goes out encrypted, LCP and CCP do not. */
+	client_up(&c, w);
+	const uint8_t ipcp[10] = { 2, 3, 0, 10, 3, 6, 10, 0, 0, 5 };
+	uint8_t fr[14] = { 0xFF, 0x03, 0x80, 0x21 };
+	memcpy(fr + 4, ipcp, sizeof(ipcp));
+	assert_int_equal(dp_session_send_ctrl(c.id, fr, sizeof(fr)), 0);
+	assert_int_equal(dp_session_send_ctrl(c.id, reply, sizeof(reply)), 0);
+	run();
+	client_take(wire_tx, &c, &v);
+	assert_true(v.encrypted);
+	assert_int_equal(v.proto, PPP_FRAME_PROTO_IPCP);
+	assert_int_equal(v.gi.seq, 1);
+	assert_memory_equal(v.data, ipcp, sizeof(ipcp));
+	client_take(wire_tx, &c, &v);
+	assert_false(v.encrypted);
+	assert_int_equal(v.proto, PPP_FRAME_PROTO_LCP);
+	assert_int_equal(v.gi.seq, 2);
+	client_close(&c);
+	expect_no_leak();
+}
+
+/* The client's acks move our transmit window. */
+static void test_peer_ack_recorded(void **state)
+{
+	struct client c;
+	uint8_t f[TF_MAX_FRAME];
+	struct rx_view v;
+	(void)state;
+
+	client_open(&c, 28, 280, CLIENT_IP, 0, false);
+	client_up(&c, w);
+	const uint8_t reply[8] = { 0xFF, 0x03, 0xC0, 0x21, 10, 1, 0, 4 };
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(dp_session_send_ctrl(c.id, reply, sizeof(reply)), 0);
+	run();
+	for (int i = 0; i < 3; i++)
+		client_take(wire_tx, &c, &v);
+	assert_int_equal(gre_tx_in_flight(&sess.s[c.id].tx_seq), 3);
+	/* Ack-only 0x2081 acking 1. */
+	size_t off = tf_eth(f, tf_our_mac, tf_peer_mac, 0x0800);
+	size_t il = inner_ipv4(f + off, PEER_IP, OUR_IP, 12, 64);
+	f[off + 9] = TF_IPPROTO_GRE;
+	gre_build(f + off + 20, c.our_call, 0, false, 0, true, 1);
+	tf_ipv4_fix_cksum(f + off);
+	inject(wire_rx, f, off + il);
+	run();
+	assert_int_equal(gre_tx_in_flight(&sess.s[c.id].tx_seq), 1);
+	client_close(&c);
+	expect_no_leak();
+}
+
+/* ---- removal ---- */
+
+static void test_remove_then_dropped_and_reinstall(void **state)
+{
+	uint8_t inner[TF_MAX_FRAME], f[TF_MAX_FRAME];
+	struct client c, c2;
+	struct rte_mbuf *m = NULL;
+	(void)state;
+
+	client_open(&c, 29, 290, CLIENT_IP, 128, true);
+	client_up(&c, w);
+	client_send_ip(&c, CLIENT_IP, LAN_IP, 20, true, inner);  /* fills the worker's cache */
+	run();
+	assert_int_equal(rte_ring_dequeue(wire_tx, (void **)&m), 0);
+	rte_pktmbuf_free(m);
+	assert_int_equal(dp_session_remove(c.id), 0);
+	/* In the same pass as the REMOVE: the cached ref is no longer trusted, the key is gone. */
+	uint64_t gone = drops(DROP_SESSION_GONE), unknown = drops(DROP_SESSION_UNKNOWN);
+	client_send_ip(&c, CLIENT_IP, LAN_IP, 20, true, inner);
+	size_t fl = tf_eth(f, tf_our_mac, lan_mac, 0x0800);
+	size_t il = inner_ipv4(f + fl, LAN_IP, CLIENT_IP, 20, 64);
+	inject(wire_rx, f, fl + il);  /* downstream: the address is gone from the table */
+	run();
+	assert_int_equal(drops(DROP_SESSION_UNKNOWN) - unknown, 1);
+	assert_int_equal(rte_ring_count(wire_tx), 0);
+	/* Downstream to a removed address is plain kernel traffic now. */
+	assert_int_equal(rte_ring_dequeue(tap_tx, (void **)&m), 0);
+	rte_pktmbuf_free(m);
+	assert_int_equal(dp_session_reclaim(), 1);
+
+	/* The id again, for another call (new peer Call-ID, other address). */
+	client_open(&c2, 29, 291, CLIENT2_IP, 128, true);
+	client_up(&c2, w);
+	/* The old call's packets: unknown key now, never the new session's state. */
+	client_send_ip(&c, CLIENT_IP, LAN_IP, 20, true, inner);
+	run();
+	assert_true(drops(DROP_SESSION_UNKNOWN) + drops(DROP_SESSION_GONE) - unknown - gone >= 2);
+	assert_int_equal(rte_ring_count(wire_tx), 0);
+	client_send_ip(&c2, CLIENT2_IP, LAN_IP, 20, true, inner);
+	run();
+	assert_int_equal(rte_ring_dequeue(wire_tx, (void **)&m), 0);
+	rte_pktmbuf_free(m);
+	client_close(&c2);
+	expect_no_leak();
+}
+
+/* Many sessions at once: each packet lands in its own session. */
+static void test_many_sessions(void **state)
+{
+	static struct client cs[N_SESSIONS - 1];
+	uint8_t inner[TF_MAX_FRAME];
+	(void)state;
+
+	for (uint32_t i = 0; i < N_SESSIONS - 1; i++) {
+		client_open(&cs[i], i + 1, (uint16_t)(1000 + i), tf_ip(10, 1, 0, (uint8_t)(i + 1)), 128, true);
+		client_up(&cs[i], w);
+	}
+	assert_int_equal(dp_session_install(0, &(struct dp_session_params){ .peer_ip = 1, .port = 0 }), 0);
+	for (uint32_t round = 0; round < 2; round++) {
+		for (uint32_t i = 0; i < N_SESSIONS - 1; i++) {
+			client_send_ip(&cs[i], cs[i].ip, LAN_IP, 20, true, inner);
+			if ((i + 1) % 16 == 0) {
+				run();
+				struct rte_mbuf *m[16];
+				assert_int_equal(rte_ring_dequeue_bulk(wire_tx, (void **)m, 16, NULL), 16);
+				rte_pktmbuf_free_bulk(m, 16);
+			}
+		}
+		run();
+		struct rte_mbuf *m[16];
+		unsigned int k = rte_ring_dequeue_burst(wire_tx, (void **)m, 16, NULL);
+		assert_int_equal(k, (N_SESSIONS - 1) % 16);
+		rte_pktmbuf_free_bulk(m, k);
+	}
+	struct dp_session_params p = { .peer_ip = 2, .port = 0 };
+	assert_int_equal(dp_session_install(N_SESSIONS - 1, &p), -EBUSY);  /* id in use */
+	for (uint32_t i = 0; i < N_SESSIONS - 1; i++)
+		assert_int_equal(dp_session_remove(cs[i].id), 0);
+	assert_int_equal(dp_session_remove(0), 0);
+	/* Ids come back once the owner applied each REMOVE (8 messages a pass). */
+	run();
+	unsigned int freed = dp_session_reclaim();
+	assert_true(freed < N_SESSIONS);
+	for (int i = 0; i < N_SESSIONS / WORKER_MSG_BURST; i++)
+		run();
+	assert_int_equal(freed + dp_session_reclaim(), N_SESSIONS);
+	/* All 63 owed an ack when removed: every one left the owner's ack list. */
+	assert_int_equal(w->ack_head, SESSION_NONE);
+	expect_no_leak();
+}
+
+/* ---- telemetry: what an operator reads with dpdk-telemetry.py ---- */
+
+/* One command on our own telemetry socket; the JSON reply in buf. */
+static void telemetry_query(const char *cmd, char *buf, size_t len)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+
+	assert_true(fd >= 0);
+	static const char sock[] = "/dpdk_telemetry.v2";
+	size_t dl = strlen(runtime_dir);
+	assert_true(dl + sizeof(sock) <= sizeof(sa.sun_path));
+	memcpy(sa.sun_path, runtime_dir, dl);
+	memcpy(sa.sun_path + dl, sock, sizeof(sock));
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ssize_t n = read(fd, buf, len - 1);  /* the server's greeting */
+	assert_true(n > 0);
+	assert_int_equal(write(fd, cmd, strlen(cmd)), (ssize_t)strlen(cmd));
+	n = read(fd, buf, len - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	close(fd);
+}
+
+static void test_telemetry_sessions(void **state)
+{
+	uint8_t inner[TF_MAX_FRAME];
+	char buf[16384];
+	struct client c;
+	struct rte_mbuf *m = NULL;
+	(void)state;
+
+	client_open(&c, 30, 300, CLIENT_IP, 128, true);
+	client_up(&c, w);
+	client_send_ip(&c, CLIENT_IP, LAN_IP, 20, true, inner);
+	run();
+	assert_int_equal(rte_ring_dequeue(wire_tx, (void **)&m), 0);
+	rte_pktmbuf_free(m);
+	telemetry_query("/pptpgw/sessions", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "\"installed\":1"));
+	assert_non_null(strstr(buf, "\"up\":1"));
+	assert_non_null(strstr(buf, "\"rx_packets\":1"));
+	telemetry_query("/pptpgw/session,30", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "\"state\":\"up\""));
+	assert_non_null(strstr(buf, "\"peer\":\"192.0.2.2\""));
+	assert_non_null(strstr(buf, "\"client\":\"10.0.0.5\""));
+	assert_non_null(strstr(buf, "\"our_call_id\":300"));
+	assert_non_null(strstr(buf, "\"mppe_mode\":\"stateless\""));
+	telemetry_query("/pptpgw/session,31", buf, sizeof(buf));  /* not installed: null */
+	assert_null(strstr(buf, "state"));
+	telemetry_query("/pptpgw/drops", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "\"session_unknown\""));
+	client_close(&c);
+	expect_no_leak();
+}
+
+/* ---- two workers: handoff to the owner ---- */
+
+#define MQ 2
+static struct rte_ring *mq_rx[MQ], *mq_tx[MQ], *mqt_rx[MQ], *mqt_tx[MQ];
+
+static int mq_setup(void **state)
+{
+	char name[32];
+	(void)state;
+
+	for (unsigned int q = 0; q < MQ; q++) {
+		snprintf(name, sizeof(name), "hw_rx%u", q);
+		mq_rx[q] = mkring(name);
+		snprintf(name, sizeof(name), "hw_tx%u", q);
+		mq_tx[q] = mkring(name);
+		snprintf(name, sizeof(name), "ht_rx%u", q);
+		mqt_rx[q] = mkring(name);
+		snprintf(name, sizeof(name), "ht_tx%u", q);
+		mqt_tx[q] = mkring(name);
+	}
+	int wp = rte_eth_from_rings("hwire", mq_rx, MQ, mq_tx, MQ, 0);
+	int tp = rte_eth_from_rings("htap", mqt_rx, MQ, mqt_tx, MQ, 0);
+	if (wp < 0 || tp < 0)
+		return -1;
+	cfg.dataplane.workers[0] = 1;
+	cfg.dataplane.workers[1] = 2;
+	cfg.dataplane.n_workers = MQ;
+	snprintf(eth.device, sizeof(eth.device), "net_ring_hwire");
+	uint16_t taps[1] = { (uint16_t)tp };
+	if (dp_setup(&cfg, taps) < 0)
+		return -1;
+	/* Learn the peer and the LAN host on worker 0's queue. */
+	wire_rx = mq_rx[0];
+	wire_tx = mq_tx[0];
+	tap_rx = mqt_rx[0];
+	tap_tx = mqt_tx[0];
+	w = dp_worker_get(0);
+	learn_arp(PEER_IP, tf_peer_mac);
+	learn_arp(LAN_IP, lan_mac);
+	return 0;
+}
+
+static int mq_teardown(void **state)
+{
+	(void)state;
+	dp_stop();
+	for (unsigned int q = 0; q < MQ; q++) {
+		rte_ring_free(mq_rx[q]);
+		rte_ring_free(mq_tx[q]);
+		rte_ring_free(mqt_rx[q]);
+		rte_ring_free(mqt_tx[q]);
+	}
+	return 0;
+}
+
+static void test_handoff_to_owner(void **state)
+{
+	uint8_t inner[TF_MAX_FRAME], f[TF_MAX_FRAME];
+	struct worker *w0 = dp_worker_get(0), *w1 = dp_worker_get(1);
+	struct rx_view v;
+	struct client c;
+	(void)state;
+
+	/* Session 3: owner 3 % 2 = 1. Its packets arrive on worker 0's queue. */
+	client_open(&c, 3, 300, CLIENT_IP, 128, false);
+	assert_int_equal(dp_session_owner(3), 1);
+	client_up(&c, w1);
+	for (int i = 0; i < 4; i++)
+		client_send_ip(&c, CLIENT_IP, LAN_IP, 40, true, inner);  /* into mq_rx[0] */
+	size_t fl = tf_eth(f, tf_our_mac, lan_mac, 0x0800);
+	size_t il = inner_ipv4(f + fl, LAN_IP, CLIENT_IP, 40, 64);
+	inject(mq_rx[0], f, fl + il);
+	run_w(w0);
+	/* Worker 0 touched nothing of the session: all five went to worker 1. */
+	assert_int_equal(w0->wc.handoff_out, 5);
+	assert_int_equal(rte_ring_count(mq_tx[0]) + rte_ring_count(mq_tx[1]), 0);
+	assert_int_equal(sess.s[3].c.rx_packets, 0);
+	run_w(w1);
+	assert_int_equal(w1->wc.handoff_in, 5);
+	/* Worker 1 sends on its own queue: four upstream to the LAN, one into the tunnel. */
+	assert_int_equal(rte_ring_count(mq_tx[1]), 5);
+	struct rte_mbuf *m[4] = { NULL };
+	assert_int_equal(rte_ring_dequeue_bulk(mq_tx[1], (void **)m, 4, NULL), 4);
+	for (int i = 0; i < 4; i++) {
+		assert_memory_equal(rte_pktmbuf_mtod(m[i], uint8_t *), lan_mac, 6);
+		rte_pktmbuf_free(m[i]);
+	}
+	client_take(mq_tx[1], &c, &v);
+	assert_int_equal(v.gi.seq, 0);
+	assert_int_equal(v.gi.ack, 3);
+	assert_int_equal(v.len, il);
+
+	/* A packet in flight to the owner when the session goes: dropped by the owner, never used. */
+	client_send_ip(&c, CLIENT_IP, LAN_IP, 40, true, inner);
+	run_w(w0);
+	assert_int_equal(w0->wc.handoff_out, 6);
+	uint64_t gone = stats_drop_total(DROP_SESSION_GONE);
+	/* Removal waits for both workers' quiescent states. */
+	assert_int_equal(dp_session_remove(3), 0);
+	run_w(w0);
+	assert_int_equal(dp_session_reclaim(), 0);
+	run_w(w1);
+	assert_int_equal(stats_drop_total(DROP_SESSION_GONE) - gone, 1);
+	assert_int_equal(rte_ring_count(mq_tx[1]), 0);
+	assert_int_equal(dp_session_reclaim(), 1);
+	expect_no_leak();
+}
+
+int main(void)
+{
+	char prefix[64];
+
+	snprintf(prefix, sizeof(prefix), "--file-prefix=test_dp_session_%d", (int)getpid());
+	char *argv[] = { "test_dp_session", "--no-huge", "--no-pci", "-m", "256", prefix, "-l", "0",
+			 "--log-level=lib.eal:error", NULL };
+	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0)
+		return 1;
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
+	pool = rte_pktmbuf_pool_create("test_pool", POOL_MBUFS, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	if (pool == NULL)
+		return 1;
+	dp_sessions_max = N_SESSIONS;
+
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_api_errors),
+		cmocka_unit_test(test_both_directions_all_modes),
+		cmocka_unit_test(test_local_and_tap),
+		cmocka_unit_test(test_mss_clamp),
+		cmocka_unit_test(test_stateless_loss_and_late),
+		cmocka_unit_test(test_stateful_loss_one_reset_event),
+		cmocka_unit_test(test_peer_reset_request_flushes_tx),
+		cmocka_unit_test(test_spoof_unknown_unencrypted_not_up),
+		cmocka_unit_test(test_ctrl_in_lcp_and_encrypted_ipcp),
+		cmocka_unit_test(test_ctrl_out_seq_ack_and_ack_only),
+		cmocka_unit_test(test_peer_ack_recorded),
+		cmocka_unit_test(test_remove_then_dropped_and_reinstall),
+		cmocka_unit_test(test_many_sessions),
+		cmocka_unit_test(test_telemetry_sessions),
+	};
+	const struct CMUnitTest mq_tests[] = {
+		cmocka_unit_test(test_handoff_to_owner),
+	};
+	int failed = cmocka_run_group_tests_name("one worker", tests, group_setup, group_teardown);
+	failed += cmocka_run_group_tests_name("two workers", mq_tests, mq_setup, mq_teardown);
+
+	rte_mempool_free(pool);
+	rte_eal_cleanup();
+	(void)nftw(runtime_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return failed;
+}
