@@ -37,30 +37,12 @@ static void cp_on_signal(evutil_socket_t sig, short what, void *arg)
 	cp_request_stop(cp);
 }
 
+/* PPP control frames and events belong to the server's sessions; nothing else comes back. */
 static void cp_handle_worker_msg(struct dp_msg *m)
 {
-	if (pptp_server_handle_worker_msg(m)) {
-		dp_msg_free(m);
-		return;
-	}
-	switch (m->type) {
-	case DP_MSG_PPP_CTRL_IN:
-		/* No PPP sessions exist yet to own the frame. */
-		LOG_DEBUG(LOG_TOPIC_PPP, "session=%u control frame with no session", m->session_id);
-		rte_pktmbuf_free(m->u.frame);
-		break;
-	case DP_MSG_EVENT:
-		LOG_DEBUG(LOG_TOPIC_SYSTEM, "session=%u event=%d arg=%llu", m->session_id,
-			  (int)m->u.event.kind, (unsigned long long)m->u.event.arg);
-		break;
-	case DP_MSG_SESSION_INSTALL:
-	case DP_MSG_SESSION_KEYS:
-	case DP_MSG_SESSION_REMOVE:
-	case DP_MSG_PPP_CTRL_OUT:
+	if (!pptp_server_handle_worker_msg(m))
 		LOG_WARN(LOG_TOPIC_SYSTEM, "worker sent a control-plane-only message type=%d",
 			 (int)m->type);
-		break;
-	}
 	dp_msg_free(m);
 }
 
