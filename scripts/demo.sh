@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The appliance on its embedded default: installs what is missing, builds,
-# then runs pptpgw in a network namespace on one end of a veth pair (DPDK
-# net_af_packet) with a "host" namespace on the other end. Shows ARP and ping
-# answered through the exception path, TCP 1723 answered, and the CLI and
-# telemetry reading the running appliance. Ctrl-C stops it and cleans up.
+# The appliance on its embedded default (conf/demo.json): installs what is
+# missing, builds, then runs pptpgw in a network namespace on one end of a
+# veth (DPDK net_af_packet). On the other end, a "lan" namespace holds a
+# bridge with a host (192.0.2.2) and a real Linux PPTP client (pppd +
+# pptp-linux) in a qemu VM (192.0.2.10). Shows ARP and ping answered through
+# the exception path, the VM's client connecting with MS-CHAPv2 + MPPE-128,
+# traffic crossing the tunnel both ways, and the CLI and telemetry reading the
+# running appliance. Ctrl-C stops it and cleans up.
 #
 #   scripts/demo.sh          run until Ctrl-C
 #   scripts/demo.sh --once   show everything, then stop (used by the tests)
@@ -16,37 +19,81 @@ once=0
 
 export PPTPGW_SOURCE_ROOT=$root PPTPGW_BUILD=$root/build TEST_ID=demo
 . "$root/tests/integration/lib.sh"
-TEST_KEEP_TMP=0
+# shellcheck source=interop/lib.sh
+. "$root/scripts/interop/lib.sh"
+trap 'pg_cleanup; test_cleanup' EXIT
 
-app=pg-demo-app host=pg-demo-host
+app=pg-demo-app lan=pg-demo-lan
 config=$root/conf/demo.json
-sock=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["management"]["socket"])' "$config")
-prefix=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["dataplane"]["file-prefix"])' "$config")
-for ns in "$app" "$host"; do ip netns del "$ns" 2>/dev/null; done
-netns_add "$app" && netns_add "$host" || exit 1
-veth_pair "$app" pg-demo0 "$host" eth0 || exit 1
-ip -n "$host" addr add 192.0.2.2/24 dev eth0
+json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$config" "$1"; }
+sock=$(json 'd["management"]["socket"]')
+prefix=$(json 'd["dataplane"]["file-prefix"]')
+user=$(json 'd["ppp"]["secret"][0]["name"]')
+pass=$(json 'd["ppp"]["secret"][0]["password"]')
+local_addr=$(json 'd["ppp"]["profile"][0]["local-address"]')
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+say "building the client VM image (cached after the first run)"
+vm_image_ensure || exit 1
+
+for ns in "$app" "$lan"; do ip netns del "$ns" 2>/dev/null; done
+netns_add "$app" && netns_add "$lan" || exit 1
+ip link add pg-demo0 netns "$app" type veth peer name eth0 netns "$lan"
+ip -n "$app" link set pg-demo0 up
+in_ns "$app" ethtool -K pg-demo0 tx off rx off gso off tso off gro off >/dev/null 2>&1
+ip -n "$lan" link add br0 type bridge
+ip -n "$lan" link set eth0 master br0 up
+ip -n "$lan" link set br0 up
+ip -n "$lan" addr add 192.0.2.2/24 dev br0
+# The host reaches the tunnel clients through the appliance.
+ip -n "$lan" route add 10.10.0.0/24 via 192.0.2.1
+
 say "starting pptpgw -c conf/demo.json in namespace $app (log: $TEST_TMP/pptpgw.log)"
 appliance_start "$app" "$config" "$TEST_TMP/pptpgw.log" || exit 1
-cli() { echo "[admin@gw] > $*"; in_ns "$app" "$PPTPGW_CLI" -s "$sock" "$@"; }
+cli() { echo "[admin@pptpgw-demo] > $*"; in_ns "$app" "$PPTPGW_CLI" -s "$sock" "$@"; }
 
 say "host 192.0.2.2 pings the appliance at 192.0.2.1 (ARP + ICMP through the TAP exception path)"
-in_ns "$host" ping -c 3 -i 0.3 192.0.2.1
-say "host opens TCP 1723 and sends a Start-Control-Connection-Request"
-in_ns "$host" python3 "$root/tests/tools/pptp_peer.py" 192.0.2.1 1723
+in_ns "$lan" ping -c 3 -i 0.3 192.0.2.1
+
+hold=15
+[ $once -eq 1 ] || hold=86400
+say "booting a Linux PPTP client (pppd + pptp-linux) in a qemu VM: MS-CHAPv2, MPPE-128 stateless"
+vm_start "$lan" br0 demo 52:54:00:00:02:10 pg.role=client pg.ip=192.0.2.10/24 pg.server=192.0.2.1 \
+	"pg.user=$user" "pg.pass=$pass" pg.auth=mschap-v2 pg.mppe=required,stateless \
+	"pg.ping=$local_addr" pg.pingsizes=56,1400 "pg.hold=$hold" pg.retries=3 || exit 1
+vmlog=$(vm_log demo)
+if ! vm_wait_for "$vmlog" '^PGTEST link ppp0 up ' 120; then
+	echo "the client did not connect; its console:"; tr -d '\r' <"$vmlog" | tail -30
+	exit 1
+fi
+vm_wait_for "$vmlog" '^PGTEST ping .* size 1400 ' 60
+say "the client's pppd (in the VM)"
+tr -d '\r' <"$vmlog" | grep -E 'MPPE|CHAP auth|local  IP|remote IP|^PGTEST (link|ping)'
+
 say "the CLI reads the running appliance"
+cli /interface/pptp-server/print
+cli /ppp/active/print
+client_ip=$(in_ns "$app" "$PPTPGW_CLI" -s "$sock" --json /ppp/active/print |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["address"])')
+say "host 192.0.2.2 pings the client's tunnel address $client_ip (LAN -> MPPE -> GRE -> VM)"
+in_ns "$lan" ping -c 3 -i 0.3 "$client_ip"
 cli /interface/ethernet/print
 cli /ip/address/print
-cli /ip/route/print
 cli /system/resource/print
 say "DPDK telemetry (dpdk-telemetry.py -f $prefix)"
-echo /pptpgw/ports | python3 /usr/bin/dpdk-telemetry.py -f "$prefix" 2>/dev/null | python3 -c "import sys,json; t=sys.stdin.read(); print(json.dumps(json.loads(t[t.find('{'):]), indent=2))"
+echo /pptpgw/sessions | python3 /usr/bin/dpdk-telemetry.py -f "$prefix" 2>/dev/null |
+	python3 -c "import sys,json; print(json.dumps(json.loads(sys.stdin.read()), indent=2))"
 
 if [ $once -eq 1 ]; then
+	vm_wait_for "$vmlog" '^PGTEST done' 60
+	say "the client left: the session is gone"
+	for _ in $(seq 30); do
+		in_ns "$app" "$PPTPGW_CLI" -s "$sock" /ppp/active/print | grep -q "$user" || break
+		sleep 0.5
+	done
+	cli /ppp/active/print
 	appliance_stop "$APPLIANCE_PID"
 	exit $?
 fi
-say "running; try: ip netns exec $app $PPTPGW_CLI -s $sock /log/print   (Ctrl-C to stop)"
+say "running; the client stays connected. Try: ip netns exec $app $PPTPGW_CLI -s $sock /log/print   (Ctrl-C to stop)"
 wait "$APPLIANCE_PID"
