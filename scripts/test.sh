@@ -8,15 +8,18 @@
 #   scripts/test.sh --unit       unit tests only (both builds)
 #   scripts/test.sh --no-asan    skip the sanitizer build
 #   scripts/test.sh --only NAME  integration/interop tests whose file name contains NAME
+#   scripts/test.sh --no-fuzz    skip the fuzz smoke run (every libFuzzer target,
+#                                FUZZ_SECONDS each, default 10)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-unit_only=0 asan=1 only=""
+unit_only=0 asan=1 fuzz=1 only=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--unit) unit_only=1 ;;
 	--no-asan) asan=0 ;;
+	--no-fuzz) fuzz=0 ;;
 	--only) only=$2; shift ;;
 	*) echo "usage: $0 [--unit] [--no-asan] [--only NAME]" >&2; exit 2 ;;
 	esac
@@ -88,6 +91,30 @@ for b in "${builds[@]}"; do
 	# The qemu VMs are slow under TCG: run the interop suite once, on the plain build.
 	[ "$label" = plain ] && run_scripts "$dir" "$label" tests/interop/test_*.sh
 done
+
+# Fuzz smoke: every parser's libFuzzer target runs briefly from an empty
+# corpus (the config fuzzer starts from conf/); a crash, leak or sanitizer
+# report fails it. Long runs are done by hand (tests/fuzz/meson.build).
+if [ $fuzz -eq 1 ] && [ $unit_only -eq 0 ] && [ -z "$only" ]; then
+	if CC=clang build build-fuzz -Dfuzz=true; then
+		for target in build-fuzz/tests/fuzz/fuzz_*; do
+			[ -x "$target" ] && [ -f "$target" ] || continue
+			name=$(basename "$target")
+			corpus=$(mktemp -d)
+			[ "$name" = fuzz_config ] && cp conf/*.json "$corpus/"
+			if "$target" -max_total_time="${FUZZ_SECONDS:-10}" -rss_limit_mb=2048 "$corpus" \
+				>"build-fuzz/$name.log" 2>&1; then
+				pass "fuzz $name"
+			else
+				tail -30 "build-fuzz/$name.log"
+				fail "fuzz $name"
+			fi
+			rm -rf "$corpus"
+		done
+	else
+		fail "fuzz build"
+	fi
+fi
 
 if [ ${#failures[@]} -gt 0 ]; then
 	echo "failed:"

@@ -162,7 +162,7 @@ static struct rig *rig_new(enum rig_kind kind)
 		lc.role = PPP_ROLE_CLIENT;
 		lc.auth = kind == LCP_CLI ? CFG_AUTH_ALL :
 			  kind == LCP_CLI_MSCHAP2 ? CFG_AUTH_MSCHAP2 : 0;
-		/* fall through */
+		__attribute__((fallthrough));
 	case LCP_SRV:
 	case LCP_MP:
 		if (kind == LCP_MP)
