@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include <event2/event.h>
-#include <rte_mbuf.h>
 
 #include "cp.h"
 #include "dataplane.h"

@@ -201,24 +201,32 @@ int kernel_route_del(const struct cfg_prefix *dst, uint32_t gateway, uint32_t me
 	return kernel_route(RTM_DELROUTE, 0, dst, gateway, NULL, metric);
 }
 
-/* Write a sysctl under /proc/sys/net; a missing file (no IPv6 in the kernel) is not an error. */
+/* Write one /proc/sys value; a missing file (no IPv6 in the kernel) is not an error. */
+static int kernel_proc_write(const char *path, const char *value)
+{
+	size_t len = strlen(value);
+	int fd, rc = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0 || write(fd, value, len) != (ssize_t)len)
+		rc = -1;
+	if (rc)
+		LOG_WARN(LOG_TOPIC_SYSTEM, "cannot set %s=%s: %s", path, value, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* A per-interface sysctl: /proc/sys/net/FAMILY/conf/IFNAME/KEY. */
 static int kernel_sysctl_write(const char *family, const char *ifname, const char *key,
 			       const char *value)
 {
 	char path[160];
-	size_t len = strlen(value);
-	int fd, rc = 0;
 
 	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", family, ifname, key);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (write(fd, value, len) != (ssize_t)len)
-		rc = -1;
-	close(fd);
-	if (rc)
-		LOG_WARN(LOG_TOPIC_SYSTEM, "interface=%s cannot set %s/%s=%s", ifname, family, key, value);
-	return rc;
+	return kernel_proc_write(path, value);
 }
 
 int kernel_if_disable_ipv6(const char *ifname)
@@ -257,18 +265,14 @@ static int kernel_if_isolate_af_packet(const char *device)
 int kernel_if_apply_config(const struct pg_config *cfg)
 {
 	struct dp_port_info port;
-	int fd, rc = 0;
+	int rc = 0;
 
 	/*
 	 * The appliance is a router: tunnelled packets the dataplane cannot
 	 * send itself (no neighbour yet) reach the kernel through the TAP and
 	 * must be forwarded, not dropped.
 	 */
-	fd = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, "1", 1) != 1)
-		LOG_WARN(LOG_TOPIC_SYSTEM, "cannot enable IPv4 forwarding: %s", strerror(errno));
-	if (fd >= 0)
-		close(fd);
+	kernel_proc_write("/proc/sys/net/ipv4/ip_forward", "1");
 
 	for (unsigned int p = 0; p < dp_port_count(); p++) {
 		if (dp_port_get(p, &port))
