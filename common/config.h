@@ -70,6 +70,18 @@ enum cfg_use_encryption {
 	CFG_ENC_REQUIRED, /* "required": same as yes (RouterOS accepts both) */
 };
 
+/*
+ * /ppp/profile mppe-mode (pptpgw's own: RouterOS has no knob for it). Which
+ * MPPE mode (RFC 3078 2, the H bit) a session may use: "any" offers
+ * stateless and takes what the peer asks for; "stateless" or "stateful" is
+ * the only one accepted, and a peer asking for the other is Nak'd to it.
+ */
+enum cfg_mppe_mode {
+	CFG_MPPE_MODE_ANY,
+	CFG_MPPE_MODE_STATELESS,
+	CFG_MPPE_MODE_STATEFUL,
+};
+
 /* /ppp/profile only-one */
 enum cfg_only_one {
 	CFG_ONLY_ONE_DEFAULT,
@@ -186,6 +198,7 @@ struct cfg_rate_limit {
 struct cfg_ppp_profile {
 	char name[CFG_NAME_MAX];
 	enum cfg_use_encryption use_encryption;  /* default "default" */
+	enum cfg_mppe_mode mppe_mode;            /* default "any" */
 	struct cfg_addr_or_pool local_address;
 	struct cfg_addr_or_pool remote_address;
 	uint32_t dns_server[CFG_MAX_DNS];
@@ -399,6 +412,7 @@ struct cfg_words {
 	const char *list;                    /* "default, no, yes, required" */
 };
 extern const struct cfg_words cfg_use_encryption_words;
+extern const struct cfg_words cfg_mppe_mode_words;
 extern const struct cfg_words cfg_only_one_words;
 extern const struct cfg_words cfg_log_level_words;
 extern const struct cfg_words cfg_poll_words;

@@ -259,7 +259,7 @@ static bool profile_is_pristine(const struct cfg_ppp_profile *p)
 
 	if (!b)
 		return false;
-	return p->use_encryption == b->use_encryption &&
+	return p->use_encryption == b->use_encryption && p->mppe_mode == b->mppe_mode &&
 	       addr_or_pool_equal(&p->local_address, &b->local_address) &&
 	       addr_or_pool_equal(&p->remote_address, &b->remote_address) &&
 	       p->n_dns_server == b->n_dns_server &&
@@ -279,6 +279,8 @@ static json_t *profile_json(const struct cfg_ppp_profile *p, bool *ok)
 
 	put_str(x, "name", p->name, ok);
 	put_word(x, "use-encryption", &cfg_use_encryption_words, p->use_encryption, ok);
+	if (p->mppe_mode != CFG_MPPE_MODE_ANY)
+		put_word(x, "mppe-mode", &cfg_mppe_mode_words, p->mppe_mode, ok);
 	put_addr_or_pool(x, "local-address", &p->local_address, ok);
 	put_addr_or_pool(x, "remote-address", &p->remote_address, ok);
 	for (unsigned int i = 0; dns && i < p->n_dns_server && i < CFG_MAX_DNS; i++) {

@@ -1044,6 +1044,7 @@ static void profile_init(void *elem, json_t *j)
 		return;
 	}
 	pr->use_encryption = CFG_ENC_DEFAULT;
+	pr->mppe_mode = CFG_MPPE_MODE_ANY;
 	pr->only_one = CFG_ONLY_ONE_DEFAULT;
 	pr->builtin = false;
 }
@@ -1202,6 +1203,7 @@ static const struct cfg_schema ip_schema = SCHEMA(ip_fields);
 static const struct cfg_field profile_fields[] = {
 	FIELD(struct cfg_ppp_profile, name, "name", parse_string, .flags = REQ | NAME),
 	ENUM(struct cfg_ppp_profile, use_encryption, "use-encryption", cfg_use_encryption_words),
+	ENUM(struct cfg_ppp_profile, mppe_mode, "mppe-mode", cfg_mppe_mode_words),
 	ADDR_OR_POOL(struct cfg_ppp_profile, local_address, "local-address"),
 	ADDR_OR_POOL(struct cfg_ppp_profile, remote_address, "remote-address"),
 	{ .key = "dns-server", .parse = parse_dns },

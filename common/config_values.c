@@ -42,6 +42,10 @@ static const char *const use_encryption_names[] = {
 	[CFG_ENC_DEFAULT] = "default", [CFG_ENC_NO] = "no",
 	[CFG_ENC_YES] = "yes", [CFG_ENC_REQUIRED] = "required",
 };
+static const char *const mppe_mode_names[] = {
+	[CFG_MPPE_MODE_ANY] = "any", [CFG_MPPE_MODE_STATELESS] = "stateless",
+	[CFG_MPPE_MODE_STATEFUL] = "stateful",
+};
 static const char *const only_one_names[] = {
 	[CFG_ONLY_ONE_DEFAULT] = "default", [CFG_ONLY_ONE_NO] = "no", [CFG_ONLY_ONE_YES] = "yes",
 };
@@ -63,6 +67,8 @@ static const char *const radius_service_names[] = {
 #define WORDS(arr, text) { .names = (arr), .n = sizeof(arr) / sizeof((arr)[0]), .list = (text) }
 const struct cfg_words cfg_use_encryption_words =
 	WORDS(use_encryption_names, "default, no, yes, required");
+const struct cfg_words cfg_mppe_mode_words =
+	WORDS(mppe_mode_names, "any, stateless, stateful");
 const struct cfg_words cfg_only_one_words = WORDS(only_one_names, "default, no, yes");
 const struct cfg_words cfg_log_level_words = WORDS(log_level_names, "error, warning, info, debug");
 const struct cfg_words cfg_poll_words = WORDS(poll_names, "adaptive, busy");

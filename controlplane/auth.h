@@ -108,10 +108,24 @@ struct auth_request {
  * the link's IPCP/CCP parameters (profile lookup, pool allocation) in
  * auth_ops.accept. Empty fields mean "not given: use the server's defaults".
  */
+/*
+ * Limits a backend may set for one session (RADIUS Session-Timeout,
+ * Idle-Timeout, Mikrotik-Rate-Limit; CoA changes them live). A field not
+ * given keeps the profile's value.
+ */
+struct auth_session_limits {
+	bool has_session_timeout;
+	uint32_t session_timeout_s;      /* 0 = none */
+	bool has_idle_timeout;
+	uint32_t idle_timeout_s;         /* 0 = none */
+	struct cfg_rate_limit rate_limit; /* is_set false: the profile's */
+};
+
 struct auth_user_params {
 	char profile[CFG_NAME_MAX];
 	struct cfg_addr_or_pool local_address;
 	struct cfg_addr_or_pool remote_address;
+	struct auth_session_limits limits;
 	/*
 	 * Backend-specific extras (e.g. RADIUS Framed-IP-Address, Session-Timeout),
 	 * owned by the backend and valid only during auth_ops.accept/done: copy

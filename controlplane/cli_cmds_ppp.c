@@ -172,6 +172,7 @@ static int secret_remove(struct cli_ctx *ctx)
 #define PROFILE_PROPS(name_flags) \
 	{ .name = "name", .type = CLI_ARG_STRING, .flags = (name_flags), .max = CFG_NAME_MAX - 1 }, \
 	{ .name = "use-encryption", .type = CLI_ARG_ENUM, .words = &cfg_use_encryption_words }, \
+	{ .name = "mppe-mode", .type = CLI_ARG_ENUM, .words = &cfg_mppe_mode_words }, \
 	{ .name = "local-address", .type = CLI_ARG_STRING, .max = CFG_NAME_MAX - 1 }, \
 	{ .name = "remote-address", .type = CLI_ARG_STRING, .max = CFG_NAME_MAX - 1 }, \
 	{ .name = "dns-server", .type = CLI_ARG_STRING, .max = DNS_TEXT_MAX }, \
@@ -197,6 +198,7 @@ static const struct cli_column profile_cols[] = {
 	{ "rate-limit", CLI_COL_WORD, CLI_COL_DETAIL_ONLY },
 	{ "session-timeout", CLI_COL_DURATION, CLI_COL_DETAIL_ONLY },
 	{ "idle-timeout", CLI_COL_DURATION, CLI_COL_DETAIL_ONLY },
+	{ "mppe-mode", CLI_COL_WORD, CLI_COL_DETAIL_ONLY },
 };
 
 static const struct cli_table_spec profile_table = {
@@ -222,6 +224,9 @@ static int profile_fill(struct cli_ctx *ctx, struct cli_table *t)
 		set_addr_or_pool(t, "remote-address", &p->remote_address);
 		cli_table_set(t, "use-encryption", cfg_use_encryption_name(p->use_encryption));
 		cli_table_set(t, "only-one", cfg_word_name(&cfg_only_one_words, p->only_one));
+		/* pptpgw's own property: shown only where it differs from "any". */
+		if (p->mppe_mode != CFG_MPPE_MODE_ANY)
+			cli_table_set(t, "mppe-mode", cfg_word_name(&cfg_mppe_mode_words, p->mppe_mode));
 		text[0] = '\0';
 		for (unsigned int d = 0; d < p->n_dns_server && d < CFG_MAX_DNS; d++) {
 			if (d)
@@ -283,6 +288,7 @@ static void profile_init(const struct pg_config *cfg, void *elem)
 
 static const struct cli_edit_prop profile_props[] = {
 	CLI_EDIT_PROP(struct cfg_ppp_profile, use_encryption, "use-encryption"),
+	CLI_EDIT_PROP(struct cfg_ppp_profile, mppe_mode, "mppe-mode"),
 	CLI_EDIT_PROP(struct cfg_ppp_profile, only_one, "only-one"),
 	CLI_EDIT_PROP(struct cfg_ppp_profile, session_timeout, "session-timeout"),
 	CLI_EDIT_PROP(struct cfg_ppp_profile, idle_timeout, "idle-timeout"),

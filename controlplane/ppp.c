@@ -36,6 +36,7 @@ struct ppp_link {
 	bool ipcp_up;
 	bool ccp_up;
 	bool ccp_settled;             /* CCP up, or finished where that is allowed */
+	bool ipcp_held;               /* IPCP opened, its lower layer held down until CCP */
 	bool net_up;
 	unsigned int busy;
 	struct ppp_net_result net;
@@ -172,11 +173,29 @@ static void ppp_net_maybe_up(struct ppp_link *l)
 	l->ops->network_up(l->ctx, &l->net);
 }
 
+/* IPCP may send from now on: its Configure-Request goes out. */
+static void ppp_ipcp_release(struct ppp_link *l)
+{
+	if (!l->ipcp_held)
+		return;
+	l->ipcp_held = false;
+	ppp_fsm_up(&l->ipcp.fsm);
+}
+
 static void ppp_enter_network(struct ppp_link *l)
 {
 	ppp_set_phase(l, PPP_PHASE_NETWORK);
 	ppp_fsm_open(&l->ipcp.fsm);
-	ppp_fsm_up(&l->ipcp.fsm);
+	/*
+	 * With MPPE required, IPCP waits for CCP (or for the peer's own IPCP
+	 * Configure-Request, whichever comes first). pppd with require-mppe
+	 * keeps its IPCP closed until CCP is up and answers an early
+	 * Configure-Request with Terminate-Ack, which in Req-Sent only waits
+	 * for our restart timer (RFC 1661 4.1, RTA): 3 s lost per connection.
+	 */
+	l->ipcp_held = l->ccp.params.encryption == CCP_ENC_REQUIRED;
+	if (!l->ipcp_held)
+		ppp_fsm_up(&l->ipcp.fsm);
 	/* RFC 1962: CCP starts only now, after authentication (MPPE keys need it). */
 	if (l->ccp.params.encryption == CCP_ENC_REFUSED) {
 		l->ccp_settled = true;
@@ -195,6 +214,7 @@ static void ppp_ncps_down(struct ppp_link *l)
 	ppp_fsm_down(&l->ccp.fsm);
 	ppp_fsm_close(&l->ccp.fsm, NULL);
 	l->ipcp_up = false;
+	l->ipcp_held = false;
 	l->ccp_up = false;
 	l->ccp_settled = false;
 	ppp_net_down(l);
@@ -368,6 +388,7 @@ static void link_ccp_up(void *owner, uint32_t key_bit, bool stateless)
 	l->net.mppe_stateless = stateless;
 	l->ccp_up = true;
 	l->ccp_settled = true;
+	ppp_ipcp_release(l);
 	ppp_net_maybe_up(l);
 }
 
@@ -597,10 +618,13 @@ static void ppp_demux(struct ppp_link *l, uint16_t proto, const uint8_t *p, size
 		break;
 	case PPP_PROTO_IPCP:
 		/* RFC 1661 3.6: NCP packets before the Network phase are discarded. */
-		if (!network)
+		if (!network) {
 			l->stats.rx_wrong_phase++;
-		else
+		} else {
+			/* The peer is ready for IPCP: no reason to hold ours. */
+			ppp_ipcp_release(l);
 			ppp_fsm_input(&l->ipcp.fsm, p, n);
+		}
 		break;
 	case PPP_PROTO_CCP:
 		if (!network)

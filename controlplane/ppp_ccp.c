@@ -39,6 +39,12 @@ enum ccp_encryption ccp_encryption_from_cfg(enum cfg_use_encryption e)
 	}
 }
 
+void ccp_params_set_mode(struct ccp_params *p, enum cfg_mppe_mode m)
+{
+	p->stateless_allowed = m != CFG_MPPE_MODE_STATEFUL;
+	p->stateful_allowed = m != CFG_MPPE_MODE_STATELESS;
+}
+
 const char *ccp_mppe_name(uint32_t key_bit)
 {
 	switch (key_bit) {

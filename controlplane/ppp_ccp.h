@@ -72,6 +72,8 @@ struct ccp {
 /* 40/56/128-bit allowed, stateless preferred, stateful allowed, encryption allowed. */
 void ccp_params_default(struct ccp_params *p);
 enum ccp_encryption ccp_encryption_from_cfg(enum cfg_use_encryption e);
+/* The profile's mppe-mode: which of the two modes p allows. */
+void ccp_params_set_mode(struct ccp_params *p, enum cfg_mppe_mode m);
 
 void ccp_init(struct ccp *ccp, enum ppp_role role, const struct ccp_params *params,
 	      const struct ccp_ops *ops, void *owner,

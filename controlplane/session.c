@@ -436,6 +436,7 @@ static int aop_accept(void *ctx, const struct auth_info *info, struct auth_net *
 	net->set_ccp = true;
 	ccp_params_default(&net->ccp);
 	net->ccp.encryption = ccp_encryption_from_cfg(prof->use_encryption);
+	ccp_params_set_mode(&net->ccp, prof->mppe_mode);
 	if (!info->has_mppe_keys && net->ccp.encryption != CCP_ENC_REFUSED) {
 		/* RFC 3079: MPPE keys come from MS-CHAP; PAP and CHAP give none. */
 		if (net->ccp.encryption == CCP_ENC_REQUIRED) {
@@ -671,8 +672,10 @@ struct session *session_create(const struct session_params *p)
 	pp.mrru = sv->link.mrru;
 	pp.auth = sv->authentication;
 	ccp_params_default(&pp.ccp);
-	if (dflt)
+	if (dflt) {
 		pp.ccp.encryption = ccp_encryption_from_cfg(dflt->use_encryption);
+		ccp_params_set_mode(&pp.ccp, dflt->mppe_mode);
+	}
 	s->link = ppp_create(&pp, &session_ppp_ops, s);
 	if (!s->link)
 		goto fail;

@@ -12,7 +12,12 @@
 # /interface/pptp-server/print and /ppp/active/print while connected, then
 # checks the session, its interface and its address are gone after the
 # client leaves. Negative cases: wrong password, a method the server refuses,
-# and keepalive teardown after the client vanishes without a goodbye.
+# and keepalive teardown after the client vanishes without a goodbye. The
+# stateful case also loses GRE packets on purpose (nftables on the lab
+# bridge) so that both ends must resynchronise through CCP Reset-Request;
+# the two-clients case runs two pppd in one VM with the same Call-ID.
+# Everything on the lab bridge is captured and must decode in tshark with
+# no malformed frame.
 #
 #   tests/interop/test_server_linux_client.sh [CASE...]
 set -uo pipefail
@@ -27,6 +32,7 @@ pg_trap_cleanup
 PPTPGW=$PPTPGW_BUILD/app/pptpgw
 CLI=$PPTPGW_BUILD/app/pptpgw-cli
 WAN_IP=192.168.62.2
+WAN_IP2=192.168.62.3   # a second appliance address for the two-clients case
 VM_IP=192.168.62.10
 LOCAL_ADDR=10.0.0.1
 LAN_HOST=10.20.0.2
@@ -60,7 +66,7 @@ SOCK=$RUN/pptpgw.sock
 PREFIX=pgtest-srv-$$
 APP_PID=
 
-# write_config AUTH-LIST USE-ENCRYPTION
+# write_config AUTH-LIST USE-ENCRYPTION [MPPE-MODE]
 write_config() {
 	cat >"$RUN/pptpgw.json" <<JSON
 {
@@ -74,10 +80,12 @@ write_config() {
                                  "keepalive-timeout": 5 } }
   },
   "ip": { "address": [ { "address": "$WAN_IP/24", "interface": "ether1" },
+                       { "address": "$WAN_IP2/24", "interface": "ether1" },
                        { "address": "10.20.0.1/24", "interface": "ether2" } ],
           "pool": [ { "name": "pptp-pool", "ranges": ["10.0.0.10-10.0.0.99"] } ] },
   "ppp": {
-    "profile": [ { "name": "interop", "use-encryption": "$2", "local-address": "$LOCAL_ADDR",
+    "profile": [ { "name": "interop", "use-encryption": "$2", "mppe-mode": "${3:-any}",
+                   "local-address": "$LOCAL_ADDR",
                    "remote-address": "pptp-pool", "dns-server": ["$LOCAL_ADDR"] } ],
     "secret": [ { "name": "$USER_NAME", "password": "$USER_PASS", "service": "pptp",
                   "profile": "interop" } ]
@@ -105,7 +113,52 @@ app_stop() {
 	APP_PID=
 	return $rc
 }
-trap 'app_stop; pg_cleanup' EXIT
+# Everything the appliance's wire port sees, for the tshark check at the end.
+CAPTURE=$RUN/wan.pcapng
+CAP_PID=
+capture_start() {
+	ip netns exec "$LAB" dumpcap -q -i wan0-br -w "$CAPTURE" >"$RUN/dumpcap.log" 2>&1 &
+	CAP_PID=$!
+	for _ in $(seq 50); do
+		[[ -s $CAPTURE ]] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+capture_stop() {
+	[[ -n $CAP_PID ]] || return 0
+	kill -INT "$CAP_PID" 2>/dev/null
+	wait "$CAP_PID" 2>/dev/null
+	CAP_PID=
+}
+trap 'app_stop; capture_stop; pg_cleanup' EXIT
+
+# loss_on N: the lab bridge drops one in N data-sized GRE packets, both ways
+# (control frames are small and pass). loss_off removes the rule.
+loss_on() {
+	ip netns exec "$LAB" nft -f - <<NFT
+table bridge pgloss {
+	chain forward {
+		type filter hook forward priority 0; policy accept;
+		ip protocol gre ip length > 300 numgen random mod $1 == 0 counter drop
+	}
+}
+NFT
+}
+loss_off() { ip netns exec "$LAB" nft delete table bridge pgloss 2>/dev/null || true; }
+loss_dropped() {
+	ip netns exec "$LAB" nft list table bridge pgloss 2>/dev/null |
+		sed -n 's/.*counter packets \([0-9]*\).*/\1/p'
+}
+
+# drop_count NAME: the dataplane's drop counter NAME (/pptpgw/drops).
+drop_count() {
+	echo /pptpgw/drops | python3 /usr/bin/dpdk-telemetry.py -f "$PREFIX" 2>/dev/null |
+		python3 -c 'import sys, json
+text = sys.stdin.read()
+d = json.loads(text[text.find("{"):text.rfind("}") + 1])
+print(d["/pptpgw/drops"].get(sys.argv[1], {}).get("count", 0))' "$1"
+}
 
 cli() { ip netns exec "$APP" "$CLI" -s "$SOCK" "$@"; }
 
@@ -136,14 +189,15 @@ run_case() {
 	local extra=("$@")
 	[[ $name == wrong-password ]] && pass=wrong-$USER_PASS
 	echo "# ---- case $name"
-	write_config "$srv_auth" "$use_enc"
+	write_config "$srv_auth" "$use_enc" "${CASE_MODE:-any}"
 	: >"$RUN/pptpgw.log"
 	app_start || { tap_not_ok "$name: appliance starts"; tail -20 "$RUN/pptpgw.log" | sed 's/^/#   /'; return; }
 	CASE_N=$((CASE_N + 1))
 	local vm=c$CASE_N  # the VM's tap is t<name>: at most 15 characters
 	vm_start "$LAB" br0 "$vm" 52:54:00:62:00:10 pg.role=client pg.ip=$VM_IP/24 pg.server=$WAN_IP \
 		pg.user=$USER_NAME "pg.pass=$pass" "pg.auth=$vm_auth" "pg.mppe=$vm_mppe" \
-		"pg.ping=$LOCAL_ADDR,$LAN_HOST" pg.pingsizes=56,1400 pg.hold=6 pg.retries=1 "${extra[@]}"
+		"pg.ping=$LOCAL_ADDR,$LAN_HOST" pg.pingsizes=56,1400 pg.hold=6 pg.retries=1 \
+		${CASE_STRESS:+"pg.stress=$CASE_STRESS"} "${extra[@]}"
 	local log
 	log=$(vm_log "$vm")
 	if [[ $expect == up ]]; then
@@ -166,6 +220,7 @@ run_case() {
 		if [[ -n $encoding ]]; then
 			tap_check "$name: client pppd reports MPPE" vm_grep "$vm" 'MPPE [0-9]+-bit (stateless|stateful) compression enabled'
 		fi
+		[[ -n ${CASE_STRESS:-} ]] && check_stress "$name" "$log"
 		tap_check "$name: client disconnects" vm_wait_for "$log" '^PGTEST (disconnect clean|done)' 60
 		tap_check "$name: interface gone after disconnect" \
 			wait_cli_gone 20 "<pptp-$USER_NAME>" /interface/pptp-server/print
@@ -175,6 +230,79 @@ run_case() {
 		tap_check "$name: link refused" vm_wait_for "$log" '^PGTEST link ppp0 fail' 90
 		tap_check "$name: refusal logged" grep -qE "user=$USER_NAME .*(result=failed|refused)|peer refused authentication" "$RUN/pptpgw.log"
 		tap_check "$name: nothing left behind" bash -c "! ip netns exec $APP $CLI -s $SOCK /ppp/active/print | grep -q $USER_NAME"
+	fi
+	vm_stop "$vm"
+	tap_check "$name: appliance stops cleanly" app_stop
+}
+
+# CASE_STRESS=TARGET,COUNT,SIZE made the VM ping COUNT times back to back
+# while loss_on drops GRE: at least half the replies must come back. Each
+# drop costs two to five pings while the ends resynchronise (runs here: 292
+# and 373 of 400). With the wrong stateful rekey rule the first reset
+# desynchronises a direction for good: 18 of 400. Both ends must have resynchronised: our
+# receiver counted lost-sync drops, pppd logged the Reset-Requests it sent.
+check_stress() {
+	local name=$1 log=$2 target count rx
+	IFS=, read -r target count _ <<<"$CASE_STRESS"
+	if ! tap_check "$name: $count back-to-back pings finish" \
+		vm_wait_for "$log" "^PGTEST stress ${target//./\\.} size [0-9]+ rx [0-9]+/$count" $((count / 2 + 120)); then
+		return
+	fi
+	rx=$(tr -d '\r' <"$log" | sed -n "s|^PGTEST stress .* rx \([0-9]*\)/$count .*|\1|p" | tail -1)
+	echo "# $name: $rx/$count replies, $(loss_dropped) GRE packets dropped on the bridge," \
+		"mppe_lost_sync=$(drop_count mppe_lost_sync) mppe_resync_wait=$(drop_count mppe_resync_wait)"
+	tap_check "$name: at least half the pings survive injected loss ($rx/$count)" \
+		test "${rx:-0}" -ge $((count / 2))
+	tap_check "$name: loss was injected" test "$(loss_dropped)" -gt 0
+	tap_check "$name: our receiver resynchronised after loss (mppe_lost_sync > 0)" \
+		test "$(drop_count mppe_lost_sync)" -gt 0
+	tap_check "$name: pppd lost sync too and asked us to reset (CCP ResetReq)" \
+		log_grep "$log" 'sent \[CCP ResetReq'
+}
+
+# Two pppd in one VM with one and the same Call-ID (pptp-linux seeds it from
+# /dev/random; the VM binds /dev/zero there), from one address: the
+# server must keep them apart by its own Call-IDs (RFC 2637 3.1: the Call-ID
+# is per control connection; INTEROP.md: many clients behind one NAT). Each
+# pptp dials a different appliance address only because pptp-linux
+# connect()s its raw GRE socket to its server: with one server address the
+# two pptp processes in one kernel would each receive the other's GRE.
+run_two_clients_case() {
+	local name=two-clients-same-call-id vm log n
+	echo "# ---- case $name"
+	write_config '["mschap2"]' yes
+	: >"$RUN/pptpgw.log"
+	app_start || { tap_not_ok "$name: appliance starts"; return; }
+	CASE_N=$((CASE_N + 1))
+	vm=c$CASE_N
+	vm_start "$LAB" br0 "$vm" 52:54:00:62:00:10 pg.role=client pg.ip=$VM_IP/24 \
+		pg.server=$WAN_IP,$WAN_IP2 pg.count=2 pg.samecallid=1 \
+		pg.user=$USER_NAME "pg.pass=$USER_PASS" pg.auth=mschap-v2 pg.mppe=required,stateless \
+		"pg.ping=$LOCAL_ADDR,$LAN_HOST" pg.pingsizes=56,1400 pg.hold=15 pg.retries=1
+	log=$(vm_log "$vm")
+	# The VM pings through both, then holds them up while we look.
+	if tap_check "$name: both tunnels up and pinged" vm_wait_for "$log" '^PGTEST hold ' 180 &&
+		tap_check "$name: ppp0 up" log_grep "$log" '^PGTEST link ppp0 up ' &&
+		tap_check "$name: ppp1 up" log_grep "$log" '^PGTEST link ppp1 up '; then
+		for ifn in ppp0 ppp1; do
+			for target in $LOCAL_ADDR $LAN_HOST; do
+				for size in 56 1400; do
+					tap_check "$name: $ifn ping $target size $size" \
+						log_grep "$log" "^PGTEST ping ${target//./\\.} size $size ok via $ifn "
+				done
+			done
+		done
+		local ids
+		ids=$(sed -n "s/.*peer=${VM_IP//./\\.}:[0-9]* .* peer-call-id=\([0-9]*\) .*connected.*/\1/p" "$RUN/pptpgw.log" | tr '\n' ' ')
+		tap_check "$name: two calls from $VM_IP with one and the same peer Call-ID ($ids)" \
+			bash -c "set -- $ids; [ \$# -eq 2 ] && [ \"\$1\" = \"\$2\" ]"
+		tap_check "$name: two sessions in /ppp/active/print" bash -c \
+			"[ \$(ip netns exec $APP $CLI -s $SOCK /ppp/active/print | grep -c '$USER_NAME .*$VM_IP') -eq 2 ]"
+		tap_check "$name: <pptp-$USER_NAME> and <pptp-$USER_NAME-1> listed" bash -c \
+			"out=\$(ip netns exec $APP $CLI -s $SOCK /interface/pptp-server/print); grep -q '<pptp-$USER_NAME>' <<<\"\$out\" && grep -q '<pptp-$USER_NAME-1>' <<<\"\$out\""
+		tap_check "$name: clients disconnect" vm_wait_for "$log" '^PGTEST (disconnect clean|done)' 60
+		tap_check "$name: both interfaces gone" \
+			wait_cli_gone 20 "<pptp-$USER_NAME" /interface/pptp-server/print
 	fi
 	vm_stop "$vm"
 	tap_check "$name: appliance stops cleanly" app_stop
@@ -211,28 +339,40 @@ run_keepalive_case() {
 
 CASE_N=0
 cases=("$@")
-# Stateful MPPE is not in the default run: pppd offers stateless first and
-# our server takes it, so "mschap2-mppe128-stateful" negotiates stateless
-# (its pings pass, its ENCODING check does not). Run it by name.
-want() {
-	if [[ ${#cases[@]} -eq 0 ]]; then
-		[[ $1 != *stateful* ]]
-	else
-		[[ " ${cases[*]} " == *" $1 "* ]]
-	fi
-}
+want() { [[ ${#cases[@]} -eq 0 || " ${cases[*]} " == *" $1 "* ]]; }
+
+capture_start || tap_not_ok "capture starts on the wire port"
 
 want mschap2-mppe128-stateless && run_case mschap2-mppe128-stateless '["mschap2"]' yes mschap-v2 required,stateless up "MPPE128 stateless"
 # pppd derives 40-bit MPPE keys from MS-CHAPv1 only with LM hashes, which it
 # does not do: 40-bit is exercised with MS-CHAPv2, MS-CHAPv1 with 128-bit.
 want mschap2-mppe40 && run_case mschap2-mppe40 '["mschap2"]' yes mschap-v2 required,40 up "MPPE40 stateless"
 want mschap1-mppe128 && run_case mschap1-mppe128 '["mschap1"]' yes mschap required,stateless up "MPPE128 stateless"
-want mschap2-mppe128-stateful && run_case mschap2-mppe128-stateful '["mschap2"]' yes mschap-v2 required,stateful up "MPPE128 stateful"
+# pppd asks for stateless even with mppe-stateful; the profile's
+# mppe-mode=stateful Naks it to stateful, which pppd then accepts.
+if want mschap2-mppe128-stateful; then
+	loss_on 40
+	CASE_MODE=stateful CASE_STRESS=$LAN_HOST,400,400 \
+		run_case mschap2-mppe128-stateful '["mschap2"]' yes mschap-v2 required,stateful up "MPPE128 stateful"
+	loss_off
+fi
 want chap-plain && run_case chap-plain '["chap"]' no chap no up ""
 want pap-plain && run_case pap-plain '["pap"]' no pap no up ""
 want wrong-password && run_case wrong-password '["mschap2"]' yes mschap-v2 required,stateless fail
 want method-refused && run_case method-refused '["mschap2"]' yes pap no fail
 want keepalive && run_keepalive_case
+want two-clients-same-call-id && run_two_clients_case
+
+# RFC 2637 / 1661 / 3078 as Wireshark reads them: nothing we sent or
+# answered may decode as malformed.
+capture_stop
+if tap_check "capture holds the PPTP control and GRE traffic" bash -c \
+	"[ \$(tshark -r $CAPTURE -Y pptp 2>/dev/null | wc -l) -gt 0 ] && [ \$(tshark -r $CAPTURE -Y gre 2>/dev/null | wc -l) -gt 0 ]"; then
+	malformed=$(tshark -r "$CAPTURE" -Y _ws.malformed 2>/dev/null | wc -l)
+	if ! tap_check "no malformed frame among $(tshark -r "$CAPTURE" 2>/dev/null | wc -l) captured ($malformed)" test "$malformed" -eq 0; then
+		tshark -r "$CAPTURE" -Y _ws.malformed 2>/dev/null | head -10 | sed 's/^/#   /'
+	fi
+fi
 
 if ((PG_TAP_FAIL)); then
 	echo "# ---- tail of pptpgw.log"

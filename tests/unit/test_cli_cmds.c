@@ -517,6 +517,11 @@ static void test_profile_commands(void **state)
 	ok("/interface/pptp-server/server/set default-profile=office");
 	ok("/ppp/profile/set office name=hq dns-server=\"\" rate-limit=\"\" remote-address=10.0.0.9");
 	expect("/ppp/secret/print terse", "0 name=\"boss\" service=any password=\"\" profile=hq\n");
+	ok("/ppp/profile/set hq mppe-mode=stateful");
+	expect("/ppp/profile/print terse where name=hq",
+	       "2 name=\"hq\" local-address=10.0.0.1 remote-address=10.0.0.9 use-encryption=required "
+	       "only-one=yes session-timeout=1h idle-timeout=5m mppe-mode=stateful\n");
+	ok("/ppp/profile/set hq mppe-mode=any");
 	expect("/interface/pptp-server/server/print terse",
 	       "enabled=no max-mtu=1450 max-mru=1450 mrru=disabled authentication=mschap1,mschap2 "
 	       "keepalive-timeout=30 default-profile=hq\n");

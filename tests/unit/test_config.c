@@ -80,6 +80,7 @@ static bool profile_equal(const char *where, const struct cfg_ppp_profile *a,
 {
 	SAME_STR(name);
 	SAME(use_encryption);
+	SAME(mppe_mode);
 	if (!aop_equal(where, &a->local_address, &b->local_address) ||
 	    !aop_equal(where, &a->remote_address, &b->remote_address))
 		return false;
@@ -497,6 +498,8 @@ static const struct bad_case bad_cases[] = {
 	  { "interface.pptp-server.server.authentication: \"\" is empty" } },
 	{ "use-encryption maybe", "{\"ppp\":{\"profile\":[{\"name\":\"a\"},{\"name\":\"b\",\"use-encryption\":\"maybe\"}]}}",
 	  { "ppp.profile[1].use-encryption: \"maybe\" is not one of default, no, yes, required" } },
+	{ "mppe-mode both", "{\"ppp\":{\"profile\":[{\"name\":\"a\",\"mppe-mode\":\"both\"}]}}",
+	  { "ppp.profile[0].mppe-mode: \"both\" is not one of any, stateless, stateful" } },
 	{ "only-one maybe", "{\"ppp\":{\"profile\":[{\"name\":\"a\",\"only-one\":\"maybe\"}]}}",
 	  { "ppp.profile[0].only-one: \"maybe\" is not one of default, no, yes" } },
 	{ "log-level verbose", "{\"system\":{\"log-level\":\"verbose\"}}",

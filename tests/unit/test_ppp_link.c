@@ -613,13 +613,16 @@ static void test_data_waits_for_ccp(void **state)
 	(void)state;
 	server_params(&sp);
 	s = scripted_server(&sp, true);
+	/* MPPE required: CCP goes first, our IPCP is held. */
+	ccp_id = expect(s, PPP_PROTO_CCP, PPP_CODE_CONF_REQ, NULL)[1];
+	assert_int_equal(queued(s), 0);
+	/* A peer that starts IPCP early (Windows) releases ours at once. */
+	inject(s, PPP_PROTO_IPCP, PPP_CODE_CONF_REQ, 1, ip_ok, sizeof(ip_ok));
 	pkt = expect(s, PPP_PROTO_IPCP, PPP_CODE_CONF_REQ, &ipcp_len);
 	memcpy(ipcp_req, pkt, ipcp_len);
-	ccp_id = expect(s, PPP_PROTO_CCP, PPP_CODE_CONF_REQ, NULL)[1];
+	expect(s, PPP_PROTO_IPCP, PPP_CODE_CONF_ACK, NULL);
 	inject(s, PPP_PROTO_IPCP, PPP_CODE_CONF_ACK, ipcp_req[1], ipcp_req + PPP_CP_HDR_LEN,
 	       ipcp_len - PPP_CP_HDR_LEN);
-	inject(s, PPP_PROTO_IPCP, PPP_CODE_CONF_REQ, 1, ip_ok, sizeof(ip_ok));
-	expect(s, PPP_PROTO_IPCP, PPP_CODE_CONF_ACK, NULL);
 	assert_false(ppp_data_allowed(s->l));
 	assert_int_equal(s->net_ups, 0);
 	/* Our offer gets Nak'd down to 128-bit stateless, then both sides agree. */
@@ -633,6 +636,43 @@ static void test_data_waits_for_ccp(void **state)
 	assert_true(ppp_data_allowed(s->l));
 	assert_int_equal(s->net_ups, 1);
 	assert_int_equal(s->net.mppe_key, MPPE_BIT_S);
+	assert_true(s->net.mppe_stateless);
+	end_free(s);
+}
+
+/*
+ * pppd with require-mppe keeps IPCP closed until CCP is up (an early IPCP
+ * Configure-Request would get a Terminate-Ack and cost a 3 s restart): our
+ * IPCP request goes out when CCP opens.
+ */
+static void test_ipcp_waits_for_ccp(void **state)
+{
+	struct ppp_params sp;
+	struct end *s;
+	static const uint8_t ip_ok[] = { IPCP_OPT_ADDRESS, 6, 10, 0, 0, 5 };
+	static const uint8_t mppe[] = { CCP_OPT_MPPE, 6, 1, 0, 0, 0x40 };
+	const uint8_t *pkt;
+	size_t len;
+
+	(void)state;
+	server_params(&sp);
+	s = scripted_server(&sp, true);
+	pkt = expect(s, PPP_PROTO_CCP, PPP_CODE_CONF_REQ, NULL);
+	assert_int_equal(queued(s), 0);
+	inject(s, PPP_PROTO_CCP, PPP_CODE_CONF_NAK, pkt[1], mppe, sizeof(mppe));
+	pkt = expect(s, PPP_PROTO_CCP, PPP_CODE_CONF_REQ, NULL);
+	inject(s, PPP_PROTO_CCP, PPP_CODE_CONF_ACK, pkt[1], mppe, sizeof(mppe));
+	assert_int_equal(queued(s), 0);
+	inject(s, PPP_PROTO_CCP, PPP_CODE_CONF_REQ, 7, mppe, sizeof(mppe));
+	expect(s, PPP_PROTO_CCP, PPP_CODE_CONF_ACK, NULL);
+	/* CCP opened: now IPCP asks. */
+	pkt = expect(s, PPP_PROTO_IPCP, PPP_CODE_CONF_REQ, &len);
+	assert_int_equal(s->net_ups, 0);
+	inject(s, PPP_PROTO_IPCP, PPP_CODE_CONF_ACK, pkt[1], pkt + PPP_CP_HDR_LEN,
+	       len - PPP_CP_HDR_LEN);
+	inject(s, PPP_PROTO_IPCP, PPP_CODE_CONF_REQ, 1, ip_ok, sizeof(ip_ok));
+	expect(s, PPP_PROTO_IPCP, PPP_CODE_CONF_ACK, NULL);
+	assert_int_equal(s->net_ups, 1);
 	assert_true(s->net.mppe_stateless);
 	end_free(s);
 }
@@ -897,6 +937,7 @@ int main(void)
 		cmocka_unit_test(test_linux_ipcp_and_ipv6cp),
 		cmocka_unit_test(test_ipv6cp_before_network),
 		cmocka_unit_test(test_data_waits_for_ccp),
+		cmocka_unit_test(test_ipcp_waits_for_ccp),
 		cmocka_unit_test(test_ccp_required_vs_refused),
 		cmocka_unit_test(test_ccp_allowed_vs_refused),
 		cmocka_unit_test(test_ccp_40bit_stateful),

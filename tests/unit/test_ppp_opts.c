@@ -32,6 +32,7 @@ enum rig_kind {
 	IPCP_CLI,
 	CCP_DEFAULT,      /* allowed, 40/56/128, both modes */
 	CCP_STATELESS,    /* stateless only */
+	CCP_STATEFUL,     /* profile mppe-mode=stateful */
 	CCP_40,           /* 40-bit only */
 	CCP_REFUSED,
 };
@@ -184,6 +185,9 @@ static struct rig *rig_new(enum rig_kind kind)
 		break;
 	case CCP_STATELESS:
 		cp.stateful_allowed = false;
+		goto ccp;
+	case CCP_STATEFUL:
+		ccp_params_set_mode(&cp, CFG_MPPE_MODE_STATEFUL);
 		goto ccp;
 	case CCP_40:
 		cp.key_bits = MPPE_BIT_L;
@@ -364,6 +368,12 @@ static const struct opt_case opt_cases[] = {
 	  B(MPPE(0, 0, 0, 0x40)), NO_COUNTER },
 	{ "ccp stateful nak'd when stateless only", CCP_STATELESS, B(MPPE(0, 0, 0, 0x40)), 0, 0,
 	  NAK, B(MPPE(1, 0, 0, 0x40)), NO_COUNTER },
+	{ "ccp stateless nak'd to stateful by mppe-mode=stateful", CCP_STATEFUL,
+	  B(MPPE(1, 0, 0, 0x40)), 0, 0, NAK, B(MPPE(0, 0, 0, 0x40)), NO_COUNTER },
+	{ "ccp pppd H+S+L nak'd to S stateful", CCP_STATEFUL, B(MPPE(1, 0, 0, 0x60)), 0, 0, NAK,
+	  B(MPPE(0, 0, 0, 0x40)), NO_COUNTER },
+	{ "ccp stateful acked by mppe-mode=stateful", CCP_STATEFUL, B(MPPE(0, 0, 0, 0x40)), 0, 0,
+	  ACK, B(MPPE(0, 0, 0, 0x40)), NO_COUNTER },
 	{ "ccp 128 nak'd to 40 when only 40 allowed", CCP_40, B(MPPE(1, 0, 0, 0x60)), 0, 0, NAK,
 	  B(MPPE(1, 0, 0, 0x20)), NO_COUNTER },
 	{ "ccp compression only (no key) nak'd with ours", CCP_DEFAULT, B(MPPE(0, 0, 0, 1)), 0, 0,
