@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "cp.h"
@@ -16,6 +17,12 @@
 #include "log.h"
 
 #define DEFAULT_CONFIG_PATH "/etc/pptpgw/pptpgw.json"
+/*
+ * After the control plane has said goodbye (CDN, Stop-Control-Connection,
+ * TCP FIN, accounting), the kernel still has to hand those frames to the
+ * TAPs and the workers to the wire: they run this much longer.
+ */
+#define SHUTDOWN_GRACE_MS 200
 
 static void usage(FILE *out)
 {
@@ -103,6 +110,11 @@ int main(int argc, char **argv)
 	if (dp_start())
 		goto out_cp;
 	rc = cp_run(&cp) ? 1 : 0;
+	/* Goodbyes leave through the exception path: workers stop last. */
+	cp_fini(&cp);
+	nanosleep(&(struct timespec){ .tv_nsec = SHUTDOWN_GRACE_MS * 1000000L }, NULL);
+	dp_stop();
+	goto out_dp;
 out_cp:
 	dp_stop();
 	cp_fini(&cp);

@@ -164,7 +164,13 @@ struct cfg_ip_address {
 
 struct cfg_ip_route {
 	struct cfg_prefix dst;                /* "0.0.0.0/0" */
-	uint32_t gateway;                     /* IPv4 host order */
+	uint32_t gateway;                     /* IPv4 host order; 0 when gateway_iface is set */
+	/*
+	 * RouterOS gateway=<interface>: a pptp-client or pptp-server static
+	 * interface; the route is active while that tunnel runs. "" for an
+	 * address gateway.
+	 */
+	char gateway_iface[CFG_NAME_MAX];
 	uint8_t distance;                     /* default 1 */
 };
 

@@ -334,8 +334,23 @@ static void check_ip(struct cfg_checker *c)
 		}
 	}
 	for (unsigned int i = 0; i < cfg->n_ip_route; i++) {
+		const char *gw = cfg->ip_route[i].gateway_iface;
+		bool tunnel = false;
+
 		snprintf(path, sizeof(path), "ip.route[%u]", i);
 		check_range(c, path, "distance", cfg->ip_route[i].distance, 1, DISTANCE_MAX);
+		if (!gw[0])
+			continue;
+		/* gateway=<interface>: only tunnel interfaces carry routes by name. */
+		for (unsigned int k = 0; k < cfg->n_pptp_client && !tunnel; k++)
+			tunnel = strcmp(cfg->pptp_client[k].name, gw) == 0;
+		for (unsigned int k = 0; k < cfg->n_pptp_static && !tunnel; k++)
+			tunnel = strcmp(cfg->pptp_static[k].name, gw) == 0;
+		if (!tunnel) {
+			cfg_quote_str(gw, shown, sizeof(shown));
+			verr(c, "ip.route[%u].gateway: %s is not a pptp-client or pptp-server interface",
+			     i, shown);
+		}
 	}
 	for (unsigned int i = 0; i < cfg->n_ip_pool; i++) {
 		const struct cfg_ip_pool *pool = &cfg->ip_pool[i];

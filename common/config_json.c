@@ -220,7 +220,10 @@ static json_t *ip_json(const struct pg_config *cfg, bool *ok)
 		json_t *x = json_object();
 
 		put_prefix(x, "dst-address", &cfg->ip_route[i].dst, ok);
-		put_ipv4(x, "gateway", cfg->ip_route[i].gateway, ok);
+		if (cfg->ip_route[i].gateway_iface[0])
+			put_str(x, "gateway", cfg->ip_route[i].gateway_iface, ok);
+		else
+			put_ipv4(x, "gateway", cfg->ip_route[i].gateway, ok);
 		put_uint(x, "distance", cfg->ip_route[i].distance, ok);
 		append(route, x, ok);
 	}

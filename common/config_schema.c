@@ -490,6 +490,34 @@ static void parse_ipv4(struct cfg_parser *p, const struct cfg_field *f, json_t *
 	memcpy(base + f->off, &a, sizeof(a));
 }
 
+/* /ip/route gateway: an IPv4 address, or (RouterOS) the name of a tunnel interface. */
+static void parse_route_gateway(struct cfg_parser *p, const struct cfg_field *f, json_t *v,
+				char *base)
+{
+	struct cfg_ip_route *r = (struct cfg_ip_route *)base;
+	const char *s;
+
+	(void)f;
+	if (!json_is_string(v)) {
+		type_error(p, "a string", v);
+		return;
+	}
+	s = json_string_value(v);
+	if (cfg_parse_ipv4(s, &r->gateway) == 0)
+		return;
+	r->gateway = 0;
+	/* Interface names do not start with a digit: that is a mistyped address. */
+	if (s[0] >= '0' && s[0] <= '9') {
+		value_error(p, v, "is not an IPv4 address");
+		return;
+	}
+	if (s[0] == '\0' || strlen(s) >= sizeof(r->gateway_iface) || strchr(s, '/')) {
+		value_error(p, v, "is not an IPv4 address or an interface name");
+		return;
+	}
+	snprintf(r->gateway_iface, sizeof(r->gateway_iface), "%s", s);
+}
+
 static void parse_prefix(struct cfg_parser *p, const struct cfg_field *f, json_t *v, char *base)
 {
 	struct cfg_prefix pfx;
@@ -1179,7 +1207,7 @@ static const struct cfg_schema address_schema = SCHEMA(address_fields,
 
 static const struct cfg_field route_fields[] = {
 	FIELD(struct cfg_ip_route, dst, "dst-address", parse_prefix),
-	FIELD(struct cfg_ip_route, gateway, "gateway", parse_ipv4, .flags = REQ),
+	FIELD(struct cfg_ip_route, gateway, "gateway", parse_route_gateway, .flags = REQ),
 	UINT(struct cfg_ip_route, distance, "distance", 1, DISTANCE_MAX),
 };
 static const struct cfg_schema route_schema = SCHEMA(route_fields,

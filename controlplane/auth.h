@@ -126,6 +126,9 @@ struct auth_user_params {
 	struct cfg_addr_or_pool local_address;
 	struct cfg_addr_or_pool remote_address;
 	struct auth_session_limits limits;
+	/* RFC 2548 2.4.4/2.4.5 MS-MPPE-Encryption-Policy/-Types from RADIUS; 0: not given. */
+	uint32_t mppe_policy;            /* 1 encryption allowed, 2 required */
+	uint32_t mppe_types;             /* 0x2 40-bit, 0x4 128-bit, 0x8 56-bit */
 	/*
 	 * Backend-specific extras (e.g. RADIUS Framed-IP-Address, Session-Timeout),
 	 * owned by the backend and valid only during auth_ops.accept/done: copy

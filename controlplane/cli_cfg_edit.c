@@ -30,6 +30,31 @@ int cli_edit_fail(struct cli_ctx *ctx, enum cli_edit_msg id, const char *a1, con
 
 /* ---- the transaction ---- */
 
+static void (*commit_hooks[CLI_EDIT_COMMIT_HOOKS])(void);
+
+int cli_edit_commit_hook_add(void (*fn)(void))
+{
+	int free_slot = -1;
+
+	for (int i = 0; i < CLI_EDIT_COMMIT_HOOKS; i++) {
+		if (commit_hooks[i] == fn)
+			return 0;
+		if (!commit_hooks[i] && free_slot < 0)
+			free_slot = i;
+	}
+	if (free_slot < 0)
+		return -1;
+	commit_hooks[free_slot] = fn;
+	return 0;
+}
+
+void cli_edit_commit_hook_del(void (*fn)(void))
+{
+	for (int i = 0; i < CLI_EDIT_COMMIT_HOOKS; i++)
+		if (commit_hooks[i] == fn)
+			commit_hooks[i] = NULL;
+}
+
 int cli_edit_begin(struct cli_ctx *ctx, struct cli_edit *e)
 {
 	e->ctx = ctx;
@@ -65,6 +90,9 @@ int cli_edit_commit(struct cli_edit *e)
 		goto out;
 	}
 	ip_pool_sync(live);
+	for (int i = 0; i < CLI_EDIT_COMMIT_HOOKS; i++)
+		if (commit_hooks[i])
+			commit_hooks[i]();
 	rc = 0;
 out:
 	cfg_free(&e->cfg);

@@ -69,6 +69,15 @@ int cli_edit_begin(struct cli_ctx *ctx, struct cli_edit *e);
 int cli_edit_commit(struct cli_edit *e);
 void cli_edit_abort(struct cli_edit *e);
 
+/*
+ * Run fn after every committed change (the live config swapped in), e.g. to
+ * apply it to what runs (pptp-client links, routes). At most
+ * CLI_EDIT_COMMIT_HOOKS; registering one again does nothing. 0 or -1.
+ */
+#define CLI_EDIT_COMMIT_HOOKS 4
+int cli_edit_commit_hook_add(void (*fn)(void));
+void cli_edit_commit_hook_del(void (*fn)(void));
+
 /* ---- lists ---- */
 
 /* The entries a set, remove, enable or disable works on: `remove 0,2`, `set pptp-in1 ...`. */

@@ -46,4 +46,13 @@ struct pptp_iface_provider {
 /* Register (or with NULL, remove) the session provider; p must outlive the registration. */
 void pptp_iface_provider_register(const struct pptp_iface_provider *p);
 
+/*
+ * /interface/pptp-client/print's R flag comes from the client role
+ * (pptp_client.c) when it runs; with none registered no entry is running.
+ */
+struct pptp_client_provider {
+	bool (*running)(const char *name);
+};
+void pptp_client_provider_register(const struct pptp_client_provider *p);
+
 #endif /* PPTPGW_CLI_CMDS_PPTP_H */

@@ -41,6 +41,10 @@ static const struct cli_column active_cols[] = {
 	{ "tx-bytes", CLI_COL_NUM, CLI_COL_DETAIL_ONLY },
 	{ "rx-packets", CLI_COL_NUM, CLI_COL_DETAIL_ONLY },
 	{ "tx-packets", CLI_COL_NUM, CLI_COL_DETAIL_ONLY },
+	/* The limits in effect (profile, or RADIUS / CoA): rx/tx as the profile's rate-limit. */
+	{ "rate-limit", CLI_COL_WORD, CLI_COL_DETAIL_ONLY },
+	{ "session-timeout", CLI_COL_DURATION, CLI_COL_DETAIL_ONLY },
+	{ "idle-timeout", CLI_COL_DURATION, CLI_COL_DETAIL_ONLY },
 };
 
 static const struct cli_table_spec active_table = {
@@ -82,6 +86,16 @@ static int active_fill(struct cli_ctx *ctx, struct cli_table *t)
 		cli_table_set_num(t, "tx-bytes", (int64_t)r.tx_bytes);
 		cli_table_set_num(t, "rx-packets", (int64_t)r.rx_packets);
 		cli_table_set_num(t, "tx-packets", (int64_t)r.tx_packets);
+		if (r.rate_limit.is_set) {
+			char rate[CFG_RATE_STRLEN];
+
+			cfg_format_rate_limit(&r.rate_limit, rate, sizeof(rate));
+			cli_table_set(t, "rate-limit", rate);
+		}
+		if (r.session_timeout)
+			cli_table_set_num(t, "session-timeout", r.session_timeout);
+		if (r.idle_timeout)
+			cli_table_set_num(t, "idle-timeout", r.idle_timeout);
 	}
 	return 0;
 }

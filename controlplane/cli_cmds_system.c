@@ -22,6 +22,7 @@
 #include "cp.h"
 #include "dataplane.h"
 #include "log.h"
+#include "tunnel_route.h"
 
 #define ADDR_TEXT_MAX CFG_RANGE_STRLEN
 #define PROC_LINE_MAX 512
@@ -148,7 +149,16 @@ static const struct cli_flag route_flags[] = {
 	{ .letter = 'A', .name = "ACTIVE", .group = 1 },
 	{ .letter = 'c', .name = "CONNECT", .group = 2 },
 	{ .letter = 's', .name = "STATIC", .group = 2 },
+	{ .letter = 'v', .name = "VPN", .group = 2, .hide_unused = true },
 };
+
+/* Routes via tunnel interfaces (tunnel_route.c), when it runs. */
+static const struct tunnel_route_provider *route_provider;
+
+void ip_route_provider_register(const struct tunnel_route_provider *p)
+{
+	route_provider = p;
+}
 
 static const struct cli_column route_cols[] = {
 	{ "dst-address", CLI_COL_WORD, 0 },
@@ -189,17 +199,25 @@ static int route_fill(struct cli_ctx *ctx, struct cli_table *t)
 
 	for (unsigned int i = 0; i < cfg->n_ip_route; i++) {
 		const struct cfg_ip_route *r = &cfg->ip_route[i];
-		const char *via = connected_interface(cfg, r->gateway);
+		const char *via = r->gateway_iface[0] ? NULL : connected_interface(cfg, r->gateway);
+		bool active = route_provider ? route_provider->static_active(r, via != NULL)
+					     : via != NULL;
 
 		cli_table_add_row(t);
-		if (via)
+		if (active)
 			cli_table_set_flag(t, 'A');
 		cli_table_set_flag(t, 's');
 		cfg_format_prefix(&r->dst, text, sizeof(text));
 		cli_table_set(t, "dst-address", text);
 		cli_table_set(t, "routing-table", "main");
-		cfg_format_ipv4(r->gateway, gw, sizeof(gw));
-		cli_table_set(t, "gateway", gw);
+		if (r->gateway_iface[0]) {
+			cli_table_set(t, "gateway", r->gateway_iface);
+			if (active)
+				cli_table_set(t, "immediate-gw", r->gateway_iface);
+		} else {
+			cfg_format_ipv4(r->gateway, gw, sizeof(gw));
+			cli_table_set(t, "gateway", gw);
+		}
 		if (via)
 			cli_table_setf(t, "immediate-gw", "%s%%%s", gw, via);
 		cli_table_set_num(t, "distance", r->distance);
@@ -224,6 +242,24 @@ static int route_fill(struct cli_ctx *ctx, struct cli_table *t)
 		cli_table_set(t, "gateway", a->interface);
 		cli_table_set(t, "immediate-gw", a->interface);
 		cli_table_set_num(t, "distance", 0);
+	}
+	/* RouterOS: a link's peer /32 is connected (DAc), its default route VPN (DAv). */
+	for (unsigned int i = 0, n = route_provider ? route_provider->count() : 0; i < n; i++) {
+		struct tunnel_route_row r;
+
+		if (route_provider->get(i, &r))
+			continue;
+		cli_table_add_row(t);
+		cli_table_set_flag(t, 'D');
+		if (r.active)
+			cli_table_set_flag(t, 'A');
+		cli_table_set_flag(t, r.dst.len == 32 ? 'c' : 'v');
+		cfg_format_prefix(&r.dst, text, sizeof(text));
+		cli_table_set(t, "dst-address", text);
+		cli_table_set(t, "routing-table", "main");
+		cli_table_set(t, "gateway", r.gateway);
+		cli_table_set(t, "immediate-gw", r.gateway);
+		cli_table_set_num(t, "distance", r.distance);
 	}
 	return 0;
 }

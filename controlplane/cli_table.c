@@ -790,7 +790,9 @@ static void render_list_pairs(const struct cli_table *t, enum cli_form form, str
 		if (form != CLI_FORM_TERSE && !first)
 			cli_buf_append(out, "\n", 1);
 		prefixw = render_prefix(t, r, idxw, flagw, out);
-		render_pairs(t, r, prefixw, form == CLI_FORM_TERSE ? 0 : CLI_DETAIL_WIDTH, out);
+		render_pairs(t, r, prefixw,
+			     form == CLI_FORM_TERSE || t->spec->detail_one_line ? 0 : CLI_DETAIL_WIDTH,
+			     out);
 		first = false;
 	}
 }

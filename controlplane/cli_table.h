@@ -81,6 +81,11 @@ struct cli_table_spec {
 	unsigned int n_flags;
 	const struct cli_column *cols;
 	unsigned int n_cols;
+	/*
+	 * Detail form: one line per entry whatever its length, no wrapping at
+	 * CLI_DETAIL_WIDTH (/interface/pptp-client: the seed's print line).
+	 */
+	bool detail_one_line;
 };
 
 enum cli_form {

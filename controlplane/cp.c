@@ -16,10 +16,16 @@
 #include "kernel_if.h"
 #include "log.h"
 #include "mgmt.h"
+#include "pptp_client.h"
 #include "pptp_ctrl.h"
 #include "pptp_msg.h"
 #include "pptp_server.h"
+#include "radius_acct.h"
+#include "radius_client.h"
+#include "radius_coa.h"
+#include "radius_telemetry.h"
 #include "session.h"
+#include "tunnel_route.h"
 
 /* How often the loop drains the workers' ring: short enough for PPP timers. */
 #define CP_RING_POLL_USEC 1000
@@ -89,9 +95,17 @@ int cp_init(struct cp_context *cp, struct pg_config *cfg, const char *config_pat
 	if (mgmt_init(cp))
 		goto fail;
 	pptp_server_set_dp_ops(&session_dp_real_ops);
+	if (radius_client_init(cp) || radius_acct_init(cp) || radius_coa_init(cp))
+		goto fail;
+	if (radius_telemetry_register())
+		LOG_WARN(LOG_TOPIC_RADIUS, "telemetry command /pptpgw/radius not registered");
 	if (pptp_server_init(cp))
 		goto fail;
 	if (pptp_ctrl_listen(cp, 0, PPTP_TCP_PORT))
+		goto fail;
+	tunnel_route_init(cfg, &tunnel_route_real_ops);
+	pptp_client_set_dp_ops(&session_dp_real_ops);
+	if (pptp_client_init(cp))
 		goto fail;
 	return 0;
 fail:
@@ -113,7 +127,13 @@ void cp_request_stop(struct cp_context *cp)
 
 void cp_fini(struct cp_context *cp)
 {
+	pptp_client_fini();
+	tunnel_route_fini();
 	pptp_server_fini();
+	/* After the sessions' Stop records are queued: flush them (bounded), then close. */
+	radius_coa_fini();
+	radius_acct_fini();
+	radius_client_fini();
 	pptp_ctrl_fini();
 	mgmt_fini();
 	if (ev_ring_poll)

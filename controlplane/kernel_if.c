@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -22,10 +23,17 @@ struct nl_request {
 	union {
 		struct ifaddrmsg ifa;
 		struct rtmsg rt;
+		struct ndmsg nd;
 	} body;
 	uint8_t attrs[256];
 };
 
+/*
+ * Not inlined: gcc's object-size tracking then takes h for the 16-byte header
+ * alone and flags attributes written after it (-Wstringop-overflow), though
+ * the caller's buffer (cap) holds them.
+ */
+__attribute__((noinline))
 static void nl_add_attr(struct nlmsghdr *h, size_t cap, uint16_t type,
 			const void *data, size_t len)
 {
@@ -152,10 +160,10 @@ int kernel_if_del_address(const char *ifname, const struct cfg_prefix *addr)
 }
 
 static int kernel_route(int type, int flags, const struct cfg_prefix *dst, uint32_t gateway,
-			const char *ifname, uint32_t metric)
+			const char *ifname, uint32_t metric, uint32_t prefsrc, uint16_t mtu)
 {
 	struct nl_request req;
-	uint32_t be_dst = htonl(dst->addr), be_gw = htonl(gateway);
+	uint32_t be_dst = htonl(dst->addr), be_gw = htonl(gateway), be_src = htonl(prefsrc);
 
 	memset(&req, 0, sizeof(req));
 	req.hdr.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
@@ -178,15 +186,34 @@ static int kernel_route(int type, int flags, const struct cfg_prefix *dst, uint3
 		nl_add_attr(&req.hdr, sizeof(req), RTA_OIF, &ifindex, sizeof(ifindex));
 	}
 	nl_add_attr(&req.hdr, sizeof(req), RTA_PRIORITY, &metric, sizeof(metric));
+	if (prefsrc)
+		nl_add_attr(&req.hdr, sizeof(req), RTA_PREFSRC, &be_src, sizeof(be_src));
+	if (mtu) {
+		/* RTA_METRICS nests one RTAX_MTU attribute (rtnetlink(7)). */
+		struct {
+			struct rtattr rta;
+			uint32_t value;
+		} metric_mtu = { .rta = { .rta_len = RTA_LENGTH(sizeof(uint32_t)),
+					  .rta_type = RTAX_MTU },
+				 .value = mtu };
+
+		nl_add_attr(&req.hdr, sizeof(req), RTA_METRICS, &metric_mtu, sizeof(metric_mtu));
+	}
 	return nl_transact(&req.hdr);
 }
 
 int kernel_route_add(const struct cfg_prefix *dst, uint32_t gateway, const char *ifname,
 		     uint32_t metric)
 {
+	return kernel_route_add_src(dst, gateway, ifname, metric, 0, 0);
+}
+
+int kernel_route_add_src(const struct cfg_prefix *dst, uint32_t gateway, const char *ifname,
+			 uint32_t metric, uint32_t prefsrc, uint16_t mtu)
+{
 	char d[32], g[16];
 	int rc = kernel_route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, dst, gateway,
-			      ifname, metric);
+			      ifname, metric, prefsrc, mtu);
 
 	if (rc) {
 		cfg_format_prefix(dst, d, sizeof(d));
@@ -198,7 +225,66 @@ int kernel_route_add(const struct cfg_prefix *dst, uint32_t gateway, const char 
 
 int kernel_route_del(const struct cfg_prefix *dst, uint32_t gateway, uint32_t metric)
 {
-	return kernel_route(RTM_DELROUTE, 0, dst, gateway, NULL, metric);
+	return kernel_route(RTM_DELROUTE, 0, dst, gateway, NULL, metric, 0, 0);
+}
+
+
+/*
+ * A permanent neighbour for a tunnel gateway (a pptp-client's server tunnel
+ * address) on a TAP. The MAC does not matter: the dataplane takes the frame
+ * by its IPv4 destination; it only spares the kernel an ARP nobody answers.
+ */
+int kernel_neigh_set(const char *ifname, uint32_t addr, bool add)
+{
+	static const uint8_t lladdr[6] = KERNEL_TUNNEL_NEIGH_MAC;
+	struct nl_request req;
+	unsigned int ifindex = if_nametoindex(ifname);
+	uint32_t be = htonl(addr);
+	int rc;
+
+	if (!ifindex)
+		return -ENODEV;
+	memset(&req, 0, sizeof(req));
+	req.hdr.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg));
+	req.hdr.nlmsg_type = add ? RTM_NEWNEIGH : RTM_DELNEIGH;
+	req.hdr.nlmsg_flags = add ? NLM_F_CREATE | NLM_F_REPLACE : 0;
+	req.body.nd.ndm_family = AF_INET;
+	req.body.nd.ndm_ifindex = (int)ifindex;
+	req.body.nd.ndm_state = NUD_PERMANENT;
+	nl_add_attr(&req.hdr, sizeof(req), NDA_DST, &be, sizeof(be));
+	if (add)
+		nl_add_attr(&req.hdr, sizeof(req), NDA_LLADDR, lladdr, sizeof(lladdr));
+	rc = nl_transact(&req.hdr);
+	if (rc && add)
+		LOG_ERR(LOG_TOPIC_SYSTEM, "interface=%s neighbour: %s", ifname, strerror(-rc));
+	return rc;
+}
+
+/*
+ * Dial-on-demand (docs/client.md): keep what the kernel queued for a
+ * placeholder gateway. The kernel gives up on an unanswered ARP after
+ * mcast_solicit (3) probes a second apart and drops its queue; an entry set
+ * INCOMPLETE from user space has no timer, so it keeps its queue (bounded by
+ * unres_qlen_bytes) and sends no more ARP until kernel_neigh_set() makes it
+ * permanent (the queue goes out) or deletes it (the queue is freed).
+ */
+int kernel_neigh_hold(const char *ifname, uint32_t addr)
+{
+	struct nl_request req;
+	unsigned int ifindex = if_nametoindex(ifname);
+	uint32_t be = htonl(addr);
+
+	if (!ifindex)
+		return -ENODEV;
+	memset(&req, 0, sizeof(req));
+	req.hdr.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg));
+	req.hdr.nlmsg_type = RTM_NEWNEIGH;
+	req.hdr.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	req.body.nd.ndm_family = AF_INET;
+	req.body.nd.ndm_ifindex = (int)ifindex;
+	req.body.nd.ndm_state = NUD_INCOMPLETE;
+	nl_add_attr(&req.hdr, sizeof(req), NDA_DST, &be, sizeof(be));
+	return nl_transact(&req.hdr);
 }
 
 /* Write one /proc/sys value; a missing file (no IPv6 in the kernel) is not an error. */
@@ -294,6 +380,9 @@ int kernel_if_apply_config(const struct pg_config *cfg)
 	for (unsigned int i = 0; i < cfg->n_ip_route; i++) {
 		const struct cfg_ip_route *r = &cfg->ip_route[i];
 
+		/* Via a tunnel interface: added while the tunnel runs (tunnel_route.c). */
+		if (r->gateway_iface[0])
+			continue;
 		if (kernel_route_add(&r->dst, r->gateway, NULL, r->distance))
 			rc = -1;
 	}

@@ -10,6 +10,7 @@
 #ifndef PPTPGW_KERNEL_IF_H
 #define PPTPGW_KERNEL_IF_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -20,7 +21,21 @@ int kernel_if_del_address(const char *ifname, const struct cfg_prefix *addr);
 /* gateway 0 means a device route on ifname; metric carries the RouterOS distance. */
 int kernel_route_add(const struct cfg_prefix *dst, uint32_t gateway, const char *ifname,
 		     uint32_t metric);
+/*
+ * The same with a preferred source (a tunnel's local address: what the
+ * appliance sends from) and, for routes into a tunnel, the tunnel's MTU (0:
+ * the device's): the kernel then fragments, or answers ICMP "fragmentation
+ * needed" (RFC 1191), whatever is too big for the tunnel.
+ */
+int kernel_route_add_src(const struct cfg_prefix *dst, uint32_t gateway, const char *ifname,
+			 uint32_t metric, uint32_t prefsrc, uint16_t mtu);
 int kernel_route_del(const struct cfg_prefix *dst, uint32_t gateway, uint32_t metric);
+/* What a tunnel gateway's permanent neighbour entry carries (locally administered). */
+#define KERNEL_TUNNEL_NEIGH_MAC { 0x02, 0x50, 0x50, 0x54, 0x50, 0x00 }
+/* Add (or delete) a permanent neighbour for addr on ifname. 0 or -errno. */
+int kernel_neigh_set(const char *ifname, uint32_t addr, bool add);
+/* Dial-on-demand: keep the packets queued on addr's (unresolved) entry, with no ARP timer. */
+int kernel_neigh_hold(const char *ifname, uint32_t addr);
 /* PPTP carries no IPv6 (seed); keep the TAP from sending router solicitations. */
 int kernel_if_disable_ipv6(const char *ifname);
 

@@ -158,6 +158,20 @@ static void ppp_net_maybe_up(struct ppp_link *l)
 	l->net.mru = l->lcp.ours.mru;
 	l->net.tx_pfc = l->lcp.his.pfc;
 	l->net.tx_acfc = l->lcp.his.acfc;
+	/* RFC 1990 5.1.1: multilink only when each side took the other's MRRU. */
+	l->net.mp_mrru_tx = 0;
+	l->net.mp_mrru_rx = 0;
+	l->net.mp_ssn_tx = false;
+	l->net.mp_ssn_rx = false;
+	if (l->lcp.ours.mrru && l->lcp.his.mrru) {
+		l->net.mp_mrru_tx = l->lcp.his.mrru;
+		l->net.mp_mrru_rx = l->lcp.ours.mrru;
+		l->net.mp_ssn_tx = l->lcp.his.ssnhf;
+		l->net.mp_ssn_rx = l->lcp.ours.ssnhf;
+		ppp_log(l, CFG_LOG_INFO, "multilink mrru=%u peer-mrru=%u short-seq=%s",
+			(unsigned int)l->net.mp_mrru_rx, (unsigned int)l->net.mp_mrru_tx,
+			l->net.mp_ssn_tx ? "yes" : "no");
+	}
 	if (!l->ccp_up) {
 		l->net.mppe_key = 0;
 		l->net.mppe_stateless = false;
@@ -289,6 +303,11 @@ static void link_lcp_finished(void *owner)
 		snprintf(why, sizeof(why), "lcp: %s",
 			 l->lcp.fsm.finish_reason ? l->lcp.fsm.finish_reason : "finished");
 	ppp_finish(l, why);
+}
+
+const char *ppp_peer_term_reason(const struct ppp_link *l)
+{
+	return l->lcp.peer_terminated ? l->lcp.peer_reason : "";
 }
 
 static void link_lcp_protocol_reject(void *owner, uint16_t proto)
@@ -594,6 +613,51 @@ static void ppp_protocol_reject(struct ppp_link *l, uint16_t proto, const uint8_
 	l->stats.tx_proto_rej++;
 }
 
+static void ppp_demux(struct ppp_link *l, uint16_t proto, const uint8_t *p, size_t n);
+
+/*
+ * RFC 1990 3: a multilink frame that reached the control plane. Until
+ * network up the dataplane knows nothing of multilink, while pppd already
+ * sends its NCPs (IPCP, CCP) through the bundle, each whole in one fragment
+ * (B and E): unwrap those and demultiplex what they carry. A fragment of a
+ * larger packet is data, the dataplane's.
+ */
+static void ppp_mp_input(struct ppp_link *l, const uint8_t *p, size_t n)
+{
+	size_t hl = l->lcp.ours.ssnhf ? PPP_MP_SHORT_HDR_LEN : PPP_MP_LONG_HDR_LEN;
+	uint16_t proto;
+
+	if (n < hl + PPP_PROTO_COMPRESSED_LEN) {
+		l->stats.rx_short++;
+		return;
+	}
+	if ((p[0] & (PPP_MP_FLAG_B | PPP_MP_FLAG_E)) != (PPP_MP_FLAG_B | PPP_MP_FLAG_E)) {
+		l->stats.rx_data++;
+		return;
+	}
+	p += hl;
+	n -= hl;
+	/* The inner protocol field may be compressed whatever PFC says (Linux always does). */
+	if (p[0] & 1) {
+		proto = p[0];
+		p += PPP_PROTO_COMPRESSED_LEN;
+		n -= PPP_PROTO_COMPRESSED_LEN;
+	} else {
+		if (n < PPP_PROTO_LEN) {
+			l->stats.rx_short++;
+			return;
+		}
+		proto = ppp_get16(p);
+		p += PPP_PROTO_LEN;
+		n -= PPP_PROTO_LEN;
+	}
+	if (!(proto & 1) || proto == PPP_PROTO_MP) {
+		l->stats.rx_bad_proto++;
+		return;
+	}
+	ppp_demux(l, proto, p, n);
+}
+
 static void ppp_demux(struct ppp_link *l, uint16_t proto, const uint8_t *p, size_t n)
 {
 	bool network = l->phase == PPP_PHASE_NETWORK;
@@ -646,7 +710,7 @@ static void ppp_demux(struct ppp_link *l, uint16_t proto, const uint8_t *p, size
 		if (!network)
 			l->stats.rx_wrong_phase++;
 		else if (l->lcp.ours.mrru)
-			l->stats.rx_data++;
+			ppp_mp_input(l, p, n);
 		else
 			ppp_protocol_reject(l, proto, p, n);
 		break;

@@ -77,6 +77,11 @@ struct ppp_net_result {
 	uint16_t mru;            /* largest frame the peer may send us */
 	bool tx_pfc;             /* we may compress protocol fields of data frames */
 	bool tx_acfc;            /* we may omit address/control on non-LCP frames */
+	/* RFC 1990 multilink, when MRRU was agreed in both directions (else 0/false). */
+	uint16_t mp_mrru_tx;     /* the peer's MRRU: largest packet we send, in fragments */
+	uint16_t mp_mrru_rx;     /* ours: largest packet the peer sends us */
+	bool mp_ssn_tx;          /* the peer wants 12-bit sequence numbers */
+	bool mp_ssn_rx;          /* we asked for them (never, today) */
 };
 
 struct ppp_ops {
@@ -198,6 +203,8 @@ size_t ppp_frame_header(const struct ppp_link *l, uint16_t proto,
 			uint8_t hdr[PPP_FRAME_HDR_MAX]);
 
 enum ppp_phase ppp_phase(const struct ppp_link *l);
+/* The printable text of the peer's Terminate-Request; "" when none came. */
+const char *ppp_peer_term_reason(const struct ppp_link *l);
 void ppp_get_info(const struct ppp_link *l, struct ppp_info *out);
 const char *ppp_phase_name(enum ppp_phase phase);
 

@@ -80,6 +80,12 @@
 #define LCP_OPT_EPDISC_MIN_LEN  3   /* class octet, then the address */
 #define LCP_OPT_EPDISC_MAX_LEN  23  /* RFC 1990 5.1.3: addresses up to 20 octets */
 
+/* RFC 1990 3: the multilink header after protocol 0x003D. */
+#define PPP_MP_FLAG_B           0x80  /* first fragment of a packet */
+#define PPP_MP_FLAG_E           0x40  /* last fragment */
+#define PPP_MP_LONG_HDR_LEN     4     /* flags, 24-bit sequence number */
+#define PPP_MP_SHORT_HDR_LEN    2     /* flags and 12-bit number (option 18 agreed) */
+
 /* RFC 1661 6.1: MRU. 1500 is the default; we refuse to send below 64. */
 #define PPP_MRU_DEFAULT         1500
 #define PPP_MRU_MIN             64

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * PPTP control connections on TCP 1723 (RFC 2637 section 3.1), server side:
- * we are the Control Connection Receiver (3.1.2) and the PAC.
+ * PPTP control connections on TCP 1723 (RFC 2637 section 3.1). Accepted
+ * ones: we are the Control Connection Receiver (3.1.2) and the PAC (server
+ * role). Ones we open with pptp_ctrl_connect(): we are the originator
+ * (3.1.1) and the PNS (the pptp-client role), with our own call ops.
  *
  * One struct pptp_ctrl per TCP connection, held in a bufferevent whose input
  * is bounded. Bytes are framed by the length field, parsed by pptp_msg.c and
@@ -59,6 +61,7 @@
 	.echo_reply_ms = 60 * 1000,     \
 	.stop_reply_ms = 5 * 1000,      \
 	.linger_ms = 5 * 1000,          \
+	.sccrp_ms = 10 * 1000,          \
 }
 
 struct pptp_ctrl {
@@ -77,6 +80,9 @@ struct pptp_ctrl {
 	struct sockaddr_in local;
 	char peer_str[INET_ADDRSTRLEN + sizeof(":65535")];
 	void *user;
+	bool originator;                   /* pptp_ctrl_connect(): we are the PNS */
+	struct pptp_ctrl_call_ops own_ops; /* originator: this connection's call layer */
+	void *own_arg;
 };
 
 TAILQ_HEAD(pptp_ctrl_list, pptp_ctrl);
@@ -123,6 +129,19 @@ static const char *const close_names[PPTP_CTRL_CLOSE_MAX] = {
 #undef PPTP_CTRL_CLOSE_NAME
 };
 
+/* The call layer of a connection: its own (originator) or the registered one. */
+static const struct pptp_ctrl_call_ops *ops_of(const struct pptp_ctrl *c)
+{
+	if (c->originator)
+		return &c->own_ops;
+	return g.have_ops ? &g.ops : NULL;
+}
+
+static void *ops_arg_of(const struct pptp_ctrl *c)
+{
+	return c->originator ? c->own_arg : g.ops_arg;
+}
+
 const char *pptp_ctrl_drop_name(enum pptp_ctrl_drop d)
 {
 	return (unsigned int)d < PPTP_CTRL_DROP_MAX ? drop_names[d] : "?";
@@ -146,6 +165,8 @@ const char *pptp_ctrl_state_name(enum pptp_ctrl_state s)
 	case PPTP_CTRL_ESTABLISHED: return "established";
 	case PPTP_CTRL_WAIT_STOP_REPLY: return "wait-stop-reply";
 	case PPTP_CTRL_CLOSING: return "closing";
+	case PPTP_CTRL_WAIT_CONNECT: return "wait-connect";
+	case PPTP_CTRL_WAIT_CTL_REPLY: return "wait-ctl-reply";
 	}
 	return "?";
 }
@@ -233,9 +254,11 @@ static void ctrl_close_after_flush(struct pptp_ctrl *c, enum pptp_ctrl_close rea
 /* Free one connection. Only from reap_cb or pptp_ctrl_fini(). */
 static void ctrl_destroy(struct pptp_ctrl *c)
 {
+	const struct pptp_ctrl_call_ops *ops = ops_of(c);
+
 	TAILQ_REMOVE(&g.dying, c, link);
-	if (c->was_established && g.have_ops && g.ops.ctrl_down != NULL)
-		g.ops.ctrl_down(g.ops_arg, c);
+	if ((c->was_established || c->originator) && ops != NULL && ops->ctrl_down != NULL)
+		ops->ctrl_down(ops_arg_of(c), c);
 	bufferevent_free(c->bev);  /* closes the socket */
 	event_free(c->timer);
 	g.stats.active--;
@@ -360,6 +383,51 @@ static void pptp_ctrl_recv_SCCRQ(struct pptp_ctrl *c, const struct pptp_sccrq *r
 	ctrl_arm(c, g.to.echo_interval_ms);
 }
 
+/* RFC 2637 3.1.1: the originator opens with its SCCRQ once TCP is up. */
+static void pptp_ctrl_send_SCCRQ(struct pptp_ctrl *c)
+{
+	const char *host = PPTP_CTRL_DEFAULT_HOST;
+	struct pptp_msg m = { .type = PPTP_SCCRQ };
+	struct pptp_sccrq *rq = &m.u.sccrq;
+
+	if (g.cp != NULL && g.cp->cfg != NULL && g.cp->cfg->system.identity[0] != '\0')
+		host = g.cp->cfg->system.identity;
+	rq->protocol_version = PPTP_PROTOCOL_VERSION;
+	rq->framing_caps = PPTP_CTRL_FRAMING_CAPS;
+	rq->bearer_caps = PPTP_CTRL_BEARER_CAPS;
+	/* RFC 2637 2.1: a PNS sends Maximum Channels 0. */
+	rq->max_channels = 0;
+	rq->firmware_revision = PPTP_CTRL_FIRMWARE_REV;
+	snprintf(rq->host_name, sizeof(rq->host_name), "%s", host);
+	snprintf(rq->vendor, sizeof(rq->vendor), "%s", PPTP_CTRL_VENDOR);
+	ctrl_send(c, &m);
+}
+
+/* RFC 2637 3.1.1: wait-ctl-reply -> established on result 1, closed otherwise. */
+static void pptp_ctrl_recv_SCCRP(struct pptp_ctrl *c, const struct pptp_sccrp *rp)
+{
+	char host[PPTP_STRING_LEN + 1], vendor[PPTP_STRING_LEN + 1];
+
+	log_safe(host, sizeof(host), rp->host_name);
+	log_safe(vendor, sizeof(vendor), rp->vendor);
+	ctrl_log(c, CFG_LOG_INFO,
+		 "SCCRP version=%u.%u result=%u error=%u max-channels=%u firmware=0x%04x "
+		 "host=\"%s\" vendor=\"%s\"",
+		 rp->protocol_version >> 8, rp->protocol_version & 0xff, rp->result, rp->error,
+		 rp->max_channels, rp->firmware_revision, host, vendor);
+	if (rp->result != PPTP_SCCRP_OK) {
+		ctrl_close(c, PPTP_CTRL_CLOSE_SCCRP_REFUSED);
+		return;
+	}
+	c->state = PPTP_CTRL_ESTABLISHED;
+	c->was_established = true;
+	g.stats.established++;
+	ctrl_log(c, CFG_LOG_INFO, "established");
+	ctrl_arm(c, g.to.echo_interval_ms);
+	if (c->own_ops.ctrl_up != NULL)
+		c->own_ops.ctrl_up(c->own_arg, c);
+}
+
 static void pptp_ctrl_recv_StopCCRQ(struct pptp_ctrl *c, const struct pptp_stopccrq *rq)
 {
 	ctrl_log(c, CFG_LOG_INFO, "StopCCRQ reason=%u", rq->reason);
@@ -403,18 +471,19 @@ static void pptp_ctrl_recv_OCRQ(struct pptp_ctrl *c, const struct pptp_ocrq *rq)
 {
 	struct pptp_msg m = { .type = PPTP_OCRP };
 	struct pptp_ocrp *rp = &m.u.ocrp;
+	const struct pptp_ctrl_call_ops *ops = ops_of(c);
 	char what[96];
 
 	ctrl_log(c, CFG_LOG_INFO, "OCRQ call-id=%u serial=%u bps=%u..%u window=%u",
 		 rq->call_id, rq->call_serial, rq->min_bps, rq->max_bps, rq->recv_window);
 	rp->peer_call_id = rq->call_id;
-	if (g.have_ops && g.ops.outgoing_call_request != NULL &&
-	    g.ops.outgoing_call_request(g.ops_arg, c, rq, rp) == 0) {
+	if (ops != NULL && ops->outgoing_call_request != NULL &&
+	    ops->outgoing_call_request(ops_arg_of(c), c, rq, rp) == 0) {
 		rp->peer_call_id = rq->call_id;
 		ctrl_send(c, &m);
 		return;
 	}
-	if (!g.have_ops || g.ops.outgoing_call_request == NULL) {
+	if (ops == NULL || ops->outgoing_call_request == NULL) {
 		snprintf(what, sizeof(what), "OCRQ call-id=%u refused: General error/No-Resource",
 			 rq->call_id);
 		ctrl_drop(c, PPTP_CTRL_DROP_NO_CALL_LAYER, what);
@@ -434,17 +503,18 @@ static void pptp_ctrl_recv_ICRQ(struct pptp_ctrl *c, const struct pptp_icrq *rq)
 {
 	struct pptp_msg m = { .type = PPTP_ICRP };
 	struct pptp_icrp *rp = &m.u.icrp;
+	const struct pptp_ctrl_call_ops *ops = ops_of(c);
 	char what[96];
 
 	ctrl_log(c, CFG_LOG_INFO, "ICRQ call-id=%u serial=%u", rq->call_id, rq->call_serial);
 	rp->peer_call_id = rq->call_id;
-	if (g.have_ops && g.ops.incoming_call_request != NULL &&
-	    g.ops.incoming_call_request(g.ops_arg, c, rq, rp) == 0) {
+	if (ops != NULL && ops->incoming_call_request != NULL &&
+	    ops->incoming_call_request(ops_arg_of(c), c, rq, rp) == 0) {
 		rp->peer_call_id = rq->call_id;
 		ctrl_send(c, &m);
 		return;
 	}
-	if (!g.have_ops || g.ops.incoming_call_request == NULL) {
+	if (ops == NULL || ops->incoming_call_request == NULL) {
 		snprintf(what, sizeof(what), "ICRQ call-id=%u refused: General error/No-Resource",
 			 rq->call_id);
 		ctrl_drop(c, PPTP_CTRL_DROP_NO_CALL_LAYER, what);
@@ -466,8 +536,8 @@ static void pptp_ctrl_recv_WEN(struct pptp_ctrl *c, const struct pptp_wen *m)
 		 "timeouts=%u alignment=%u",
 		 m->peer_call_id, m->crc_errors, m->framing_errors, m->hardware_overruns,
 		 m->buffer_overruns, m->timeout_errors, m->alignment_errors);
-	if (g.have_ops && g.ops.wan_error_notify != NULL)
-		g.ops.wan_error_notify(g.ops_arg, c, m);
+	if (ops_of(c) != NULL && ops_of(c)->wan_error_notify != NULL)
+		ops_of(c)->wan_error_notify(ops_arg_of(c), c, m);
 }
 
 /* INTEROP.md: Windows sends SLI with real ACCMs; accept it, never tear down over it. */
@@ -475,32 +545,40 @@ static void pptp_ctrl_recv_SLI(struct pptp_ctrl *c, const struct pptp_sli *m)
 {
 	ctrl_log(c, CFG_LOG_DEBUG, "SLI call-id=%u send-accm=0x%08x recv-accm=0x%08x",
 		 m->peer_call_id, m->send_accm, m->recv_accm);
-	if (g.have_ops && g.ops.set_link_info != NULL)
-		g.ops.set_link_info(g.ops_arg, c, m);
+	if (ops_of(c) != NULL && ops_of(c)->set_link_info != NULL)
+		ops_of(c)->set_link_info(ops_arg_of(c), c, m);
 }
 
 /* Messages that only concern the call layer; without one they are dropped. */
 static void ctrl_to_call_layer(struct pptp_ctrl *c, const struct pptp_msg *m)
 {
+	const struct pptp_ctrl_call_ops *ops = ops_of(c);
+	void *arg = ops_arg_of(c);
 	bool handled = false;
 
-	if (g.have_ops) {
+	if (ops != NULL) {
 		switch (m->type) {
 		case PPTP_ICCN:
-			if (g.ops.incoming_call_connected != NULL) {
-				g.ops.incoming_call_connected(g.ops_arg, c, &m->u.iccn);
+			if (ops->incoming_call_connected != NULL) {
+				ops->incoming_call_connected(arg, c, &m->u.iccn);
 				handled = true;
 			}
 			break;
 		case PPTP_CCRQ:
-			if (g.ops.call_clear_request != NULL) {
-				g.ops.call_clear_request(g.ops_arg, c, &m->u.ccrq);
+			if (ops->call_clear_request != NULL) {
+				ops->call_clear_request(arg, c, &m->u.ccrq);
 				handled = true;
 			}
 			break;
 		case PPTP_CDN:
-			if (g.ops.call_disconnect_notify != NULL) {
-				g.ops.call_disconnect_notify(g.ops_arg, c, &m->u.cdn);
+			if (ops->call_disconnect_notify != NULL) {
+				ops->call_disconnect_notify(arg, c, &m->u.cdn);
+				handled = true;
+			}
+			break;
+		case PPTP_OCRP:
+			if (ops->outgoing_call_reply != NULL) {
+				ops->outgoing_call_reply(arg, c, &m->u.ocrp);
 				handled = true;
 			}
 			break;
@@ -516,6 +594,11 @@ static void ctrl_recv_established(struct pptp_ctrl *c, const struct pptp_msg *m)
 {
 	switch ((enum pptp_ctrl_type)m->type) {
 	case PPTP_SCCRQ:
+		if (c->originator) {
+			/* RFC 2637 3.1.1: the receiver never starts the connection. */
+			ctrl_drop(c, PPTP_CTRL_DROP_UNEXPECTED, "SCCRQ");
+			break;
+		}
 		/* RFC 2637 2.2 result 3: this connection already is the control channel. */
 		ctrl_drop(c, PPTP_CTRL_DROP_SCCRQ_AGAIN, "SCCRQ");
 		pptp_ctrl_send_SCCRP(c, PPTP_SCCRP_CHANNEL_EXISTS, PPTP_ERR_NONE);
@@ -546,11 +629,18 @@ static void ctrl_recv_established(struct pptp_ctrl *c, const struct pptp_msg *m)
 	case PPTP_SLI:
 		pptp_ctrl_recv_SLI(c, &m->u.sli);
 		break;
+	case PPTP_OCRP:
+		/* RFC 2637 2.8: the answer to the PNS's OCRQ; a PAC never gets one. */
+		if (c->originator) {
+			ctrl_to_call_layer(c, m);
+			break;
+		}
+		ctrl_drop(c, PPTP_CTRL_DROP_UNEXPECTED, pptp_msg_name(m->type));
+		break;
 	case PPTP_SCCRP:
 	case PPTP_StopCCRP:
-	case PPTP_OCRP:
 	case PPTP_ICRP:
-		/* Replies to requests this side (PAC, receiver) never makes. */
+		/* Replies to requests this side (PAC, receiver; PNS, originator) never makes. */
 		ctrl_drop(c, PPTP_CTRL_DROP_UNEXPECTED, pptp_msg_name(m->type));
 		break;
 	}
@@ -599,6 +689,14 @@ static void ctrl_input(struct pptp_ctrl *c, const uint8_t *buf, size_t len)
 		ctrl_arm(c, g.to.echo_interval_ms);
 		ctrl_recv_established(c, &m);
 		break;
+	case PPTP_CTRL_WAIT_CTL_REPLY:
+		if (m.type == PPTP_SCCRP)
+			pptp_ctrl_recv_SCCRP(c, &m.u.sccrp);
+		else if (m.type == PPTP_StopCCRQ)
+			pptp_ctrl_recv_StopCCRQ(c, &m.u.stopccrq);
+		else
+			ctrl_drop(c, PPTP_CTRL_DROP_UNEXPECTED, pptp_msg_name(m.type));
+		break;
 	case PPTP_CTRL_WAIT_STOP_REPLY:
 		if (m.type == PPTP_StopCCRP) {
 			pptp_ctrl_recv_StopCCRP(c, &m.u.stopccrp);
@@ -611,6 +709,7 @@ static void ctrl_input(struct pptp_ctrl *c, const uint8_t *buf, size_t len)
 		break;
 	case PPTP_CTRL_IDLE:
 	case PPTP_CTRL_CLOSING:
+	case PPTP_CTRL_WAIT_CONNECT:
 		ctrl_drop(c, PPTP_CTRL_DROP_STOPPING, pptp_msg_name(m.type));
 		break;
 	}
@@ -662,6 +761,25 @@ static void ctrl_event_cb(struct bufferevent *bev, short what, void *arg)
 	int err = EVUTIL_SOCKET_ERROR();
 
 	(void)bev;
+	if ((what & BEV_EVENT_CONNECTED) && c->state == PPTP_CTRL_WAIT_CONNECT) {
+		struct sockaddr_in local;
+		socklen_t llen = sizeof(local);
+		int one = 1;
+
+		if (getsockname(bufferevent_getfd(c->bev), (struct sockaddr *)&local, &llen) == 0)
+			c->local = local;
+		setsockopt(bufferevent_getfd(c->bev), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		ctrl_log(c, CFG_LOG_INFO, "TCP connection established");
+		c->state = PPTP_CTRL_WAIT_CTL_REPLY;
+		pptp_ctrl_send_SCCRQ(c);
+		return;
+	}
+	if (c->state == PPTP_CTRL_WAIT_CONNECT && (what & (BEV_EVENT_ERROR | BEV_EVENT_EOF))) {
+		ctrl_log(c, CFG_LOG_INFO, "connect failed: %s",
+			 err ? evutil_socket_error_to_string(err) : "connection closed");
+		ctrl_close(c, PPTP_CTRL_CLOSE_CONNECT_FAILED);
+		return;
+	}
 	if (what & BEV_EVENT_EOF) {
 		ctrl_close(c, c->state == PPTP_CTRL_CLOSING ? c->close_reason
 							    : PPTP_CTRL_CLOSE_PEER_CLOSED);
@@ -670,6 +788,11 @@ static void ctrl_event_cb(struct bufferevent *bev, short what, void *arg)
 		ctrl_close(c, c->state == PPTP_CTRL_CLOSING ? c->close_reason
 							    : PPTP_CTRL_CLOSE_IO_ERROR);
 	}
+}
+
+static uint32_t sccrp_ms(void)
+{
+	return g.to.sccrp_ms != 0 ? g.to.sccrp_ms : default_timeouts.sccrp_ms;
 }
 
 /* The single timer; what it means depends on the state (RFC 2637 3.1.3). */
@@ -705,6 +828,11 @@ static void ctrl_timer_cb(evutil_socket_t fd, short what, void *arg)
 	case PPTP_CTRL_CLOSING:
 		ctrl_log(c, CFG_LOG_INFO, "last reply not taken within %u ms", g.to.linger_ms);
 		ctrl_close(c, c->close_reason);
+		break;
+	case PPTP_CTRL_WAIT_CONNECT:
+	case PPTP_CTRL_WAIT_CTL_REPLY:
+		ctrl_log(c, CFG_LOG_INFO, "no SCCRP within %u ms", sccrp_ms());
+		ctrl_close(c, PPTP_CTRL_CLOSE_SCCRP_TIMEOUT);
 		break;
 	}
 }
@@ -810,13 +938,29 @@ static void accept_error_cb(struct evconnlistener *l, void *arg)
 	evtimer_add(g.relisten_ev, &tv);
 }
 
+/* What listening and connecting both need: the loop, the reaper. 0 or -1. */
+static int ctrl_events_init(struct cp_context *cp)
+{
+	struct timespec ts;
+
+	if (g.cp == NULL) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		g.next_echo_id = (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec;
+	}
+	g.cp = cp;
+	if (g.reap_ev == NULL)
+		g.reap_ev = event_new(cp->base, -1, 0, reap_cb, NULL);
+	if (g.relisten_ev == NULL)
+		g.relisten_ev = evtimer_new(cp->base, relisten_cb, NULL);
+	return g.reap_ev != NULL ? 0 : -1;
+}
+
 int pptp_ctrl_listen(struct cp_context *cp, uint32_t addr, uint16_t port)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	struct sockaddr_in bound;
 	socklen_t blen = sizeof(bound);
 	char astr[INET_ADDRSTRLEN] = "?";
-	struct timespec ts;
 
 	sin.sin_addr.s_addr = htonl(addr);
 	sin.sin_port = htons(port);
@@ -832,12 +976,7 @@ int pptp_ctrl_listen(struct cp_context *cp, uint32_t addr, uint16_t port)
 	 * connection would otherwise kill the process with SIGPIPE.
 	 */
 	signal(SIGPIPE, SIG_IGN);
-	g.cp = cp;
-	if (g.reap_ev == NULL)
-		g.reap_ev = event_new(cp->base, -1, 0, reap_cb, NULL);
-	if (g.relisten_ev == NULL)
-		g.relisten_ev = evtimer_new(cp->base, relisten_cb, NULL);
-	if (g.reap_ev == NULL || g.relisten_ev == NULL) {
+	if (ctrl_events_init(cp) != 0 || g.relisten_ev == NULL) {
 		log_msg(CFG_LOG_ERROR, LOG_TOPIC_PPTP, "listen %s:%u: out of memory", astr, port);
 		goto fail;
 	}
@@ -854,8 +993,6 @@ int pptp_ctrl_listen(struct cp_context *cp, uint32_t addr, uint16_t port)
 		g.port = ntohs(bound.sin_port);
 	else
 		g.port = port;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	g.next_echo_id = (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec;
 	log_msg(CFG_LOG_INFO, LOG_TOPIC_PPTP, "listening on %s:%u", astr, g.port);
 	return 0;
 
@@ -924,6 +1061,73 @@ void pptp_ctrl_fini(void)
 	g.port = 0;
 }
 
+struct pptp_ctrl *pptp_ctrl_connect(struct cp_context *cp, uint32_t addr, uint16_t port,
+				    const struct pptp_ctrl_call_ops *ops, void *arg)
+{
+	struct pptp_ctrl *c = NULL;
+	char astr[INET_ADDRSTRLEN] = "?";
+
+	signal(SIGPIPE, SIG_IGN);
+	if (ctrl_events_init(cp) != 0)
+		goto fail;
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		goto fail;
+	c->id = ++g.next_id;
+	c->originator = true;
+	if (ops != NULL)
+		c->own_ops = *ops;
+	c->own_arg = arg;
+	c->peer.sin_family = AF_INET;
+	c->peer.sin_addr.s_addr = htonl(addr);
+	c->peer.sin_port = htons(port);
+	inet_ntop(AF_INET, &c->peer.sin_addr, astr, sizeof(astr));
+	snprintf(c->peer_str, sizeof(c->peer_str), "%s:%u", astr, port);
+	c->timer = evtimer_new(cp->base, ctrl_timer_cb, c);
+	c->bev = bufferevent_socket_new(cp->base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (c->timer == NULL || c->bev == NULL)
+		goto fail;
+	bufferevent_setcb(c->bev, ctrl_read_cb, ctrl_write_cb, ctrl_event_cb, c);
+	bufferevent_setwatermark(c->bev, EV_READ, 0, PPTP_CTRL_RX_MAX);
+	if (bufferevent_enable(c->bev, EV_READ | EV_WRITE) != 0)
+		goto fail;
+	c->state = PPTP_CTRL_WAIT_CONNECT;
+	TAILQ_INSERT_TAIL(&g.conns, c, link);
+	g.stats.active++;
+	ctrl_arm(c, sccrp_ms());
+	ctrl_log(c, CFG_LOG_INFO, "connecting");
+	/*
+	 * A refusal known at once (no route, ...) comes back through
+	 * ctrl_event_cb from the loop, like a late one: one path for both.
+	 */
+	if (bufferevent_socket_connect(c->bev, (struct sockaddr *)&c->peer, sizeof(c->peer)) != 0)
+		ctrl_log(c, CFG_LOG_INFO, "connect failed at once: %s", strerror(errno));
+	return c;
+fail:
+	log_msg(CFG_LOG_ERROR, LOG_TOPIC_PPTP, "peer=%s cannot open a control connection: out of memory",
+		c != NULL ? c->peer_str : "?");
+	if (c != NULL) {
+		if (c->bev != NULL)
+			bufferevent_free(c->bev);
+		if (c->timer != NULL)
+			event_free(c->timer);
+		free(c);
+	}
+	return NULL;
+}
+
+void pptp_ctrl_detach(struct pptp_ctrl *ctrl, uint8_t reason)
+{
+	memset(&ctrl->own_ops, 0, sizeof(ctrl->own_ops));
+	ctrl->own_arg = NULL;
+	pptp_ctrl_stop(ctrl, reason);
+}
+
+enum pptp_ctrl_close pptp_ctrl_close_reason(const struct pptp_ctrl *ctrl)
+{
+	return ctrl->close_reason;
+}
+
 void pptp_ctrl_set_call_ops(const struct pptp_ctrl_call_ops *ops, void *arg)
 {
 	if (ops != NULL) {
@@ -962,6 +1166,8 @@ void pptp_ctrl_stop(struct pptp_ctrl *ctrl, uint8_t reason)
 		break;
 	case PPTP_CTRL_IDLE:
 	case PPTP_CTRL_WAIT_CTL_REQUEST:
+	case PPTP_CTRL_WAIT_CONNECT:
+	case PPTP_CTRL_WAIT_CTL_REPLY:
 		/* Nothing established, nothing to stop politely. */
 		ctrl_close(ctrl, PPTP_CTRL_CLOSE_SHUTDOWN);
 		break;

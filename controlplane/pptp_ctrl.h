@@ -2,6 +2,9 @@
 /*
  * PPTP control connections (RFC 2637 section 3.1) on TCP 1723: the listener,
  * framing by the length field, the per-connection state machine, keep-alives.
+ * Connections are accepted (we are the receiver and PAC: the server role) or
+ * opened with pptp_ctrl_connect() (we are the originator and PNS: the
+ * pptp-client role, one connection per client interface).
  *
  * Calls (OCRQ, ICRQ, CCRQ, ...) are not handled here: they go to the call
  * layer through struct pptp_ctrl_call_ops. Until one is registered, call
@@ -29,6 +32,8 @@ enum pptp_ctrl_state {
 	PPTP_CTRL_ESTABLISHED,       /* SCCRP OK sent */
 	PPTP_CTRL_WAIT_STOP_REPLY,   /* our StopCCRQ sent */
 	PPTP_CTRL_CLOSING,           /* last reply queued; closing once it is written */
+	PPTP_CTRL_WAIT_CONNECT,      /* originator: TCP connect in progress */
+	PPTP_CTRL_WAIT_CTL_REPLY,    /* originator: SCCRQ sent, waiting for the SCCRP (3.1.1) */
 };
 
 /* Timers, in milliseconds. Defaults: RFC 2637 3.1.3 keep-alive, ours elsewhere. */
@@ -38,6 +43,7 @@ struct pptp_ctrl_timeouts {
 	uint32_t echo_reply_ms;     /* then silence before we close (RFC: 60 s) */
 	uint32_t stop_reply_ms;     /* our StopCCRQ -> StopCCRP (default 5 s) */
 	uint32_t linger_ms;         /* last reply queued -> closed even if unsent (default 5 s) */
+	uint32_t sccrp_ms;          /* originator: connect + SCCRQ -> SCCRP (default 10 s; 0: default) */
 };
 
 /*
@@ -78,11 +84,18 @@ struct pptp_ctrl_call_ops {
 				 const struct pptp_wen *m);
 	/*
 	 * The connection is going away: every call on it is gone. Called once per
-	 * connection that reached ESTABLISHED, from the loop (never from inside
-	 * one of the callbacks above) or from pptp_ctrl_fini(). Nothing can be
-	 * sent on ctrl any more.
+	 * connection that reached ESTABLISHED, and once for every connection made
+	 * with pptp_ctrl_connect() whatever state it reached, from the loop
+	 * (never from inside one of the callbacks above) or from
+	 * pptp_ctrl_fini(). Nothing can be sent on ctrl any more;
+	 * pptp_ctrl_close_reason() still says why it went.
 	 */
 	void (*ctrl_down)(void *arg, struct pptp_ctrl *ctrl);
+	/* Originator: the SCCRP accepted us (RFC 2637 3.1.1): calls may be placed. */
+	void (*ctrl_up)(void *arg, struct pptp_ctrl *ctrl);
+	/* Originator: the OCRP answering our OCRQ (RFC 2637 2.8). */
+	void (*outgoing_call_reply)(void *arg, struct pptp_ctrl *ctrl,
+				    const struct pptp_ocrp *m);
 };
 
 /*
@@ -122,7 +135,10 @@ enum pptp_ctrl_drop {
 	X(STOP_TIMEOUT,   "stop_timeout",    "no StopCCRP in time")                         \
 	X(TX_OVERFLOW,    "tx_overflow",     "peer does not read; output buffer full")      \
 	X(CONN_LIMIT,     "conn_limit",      "refused: too many connections")               \
-	X(SHUTDOWN,       "shutdown",        "pptp_ctrl_fini()")
+	X(SHUTDOWN,       "shutdown",        "pptp_ctrl_fini()")                            \
+	X(CONNECT_FAILED, "connect_failed",  "originator: TCP connect failed")              \
+	X(SCCRP_TIMEOUT,  "sccrp_timeout",   "originator: no SCCRP in time")                \
+	X(SCCRP_REFUSED,  "sccrp_refused",   "originator: SCCRP result other than OK")
 
 enum pptp_ctrl_close {
 #define PPTP_CTRL_CLOSE_ENUM(e, name, desc) PPTP_CTRL_CLOSE_##e,
@@ -157,6 +173,27 @@ uint16_t pptp_ctrl_listen_port(void);
  * be called from inside a pptp_ctrl callback.
  */
 void pptp_ctrl_fini(void);
+
+/*
+ * Open a control connection to addr:port (host order) as the originator
+ * (RFC 2637 3.1.1): non-blocking TCP connect through the kernel, then the
+ * SCCRQ; ops (copied) and arg serve this connection only, whatever
+ * pptp_ctrl_set_call_ops() says. ops->ctrl_up follows the SCCRP OK;
+ * ops->ctrl_down comes once in every case (connect failure included).
+ * Returns the connection, or NULL (logged) when it cannot even be started.
+ */
+struct pptp_ctrl *pptp_ctrl_connect(struct cp_context *cp, uint32_t addr, uint16_t port,
+				    const struct pptp_ctrl_call_ops *ops, void *arg);
+
+/*
+ * Originator: the call layer lets go of the connection (it is about to
+ * free what arg points at): no more callbacks, ctrl_down included; the
+ * connection is stopped with reason as by pptp_ctrl_stop().
+ */
+void pptp_ctrl_detach(struct pptp_ctrl *ctrl, uint8_t reason);
+
+/* Why the connection ended (meaningful in ctrl_down). */
+enum pptp_ctrl_close pptp_ctrl_close_reason(const struct pptp_ctrl *ctrl);
 
 /* Register the call layer (NULL ops = none). arg is passed back to every op. */
 void pptp_ctrl_set_call_ops(const struct pptp_ctrl_call_ops *ops, void *arg);

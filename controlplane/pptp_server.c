@@ -13,6 +13,7 @@
 #include <event2/event.h>
 
 #include "auth.h"
+#include "auth_radius.h"
 #include "cli_cmds_pptp.h"
 #include "cp.h"
 #include "dp_msg.h"
@@ -23,7 +24,8 @@
 #include "session.h"
 
 #define SRV_HASH_MIN      256
-#define SRV_DYN_NAME_TRIES 1000     /* <pptp-USER-1> .. : one user's dynamic interfaces */
+/* <pptp-USER-1> ..: as many as there are sessions, so no name is ever given twice. */
+#define SRV_DYN_NAME_TRIES 65536u
 #define SRV_TICK_MS       1000
 
 enum srv_hash {
@@ -43,8 +45,15 @@ struct srv_call {
 	uint16_t our_cid, peer_cid;
 	char name[SESSION_IFACE_MAX];
 	char user[CFG_NAME_MAX];
+	uint32_t dyn_n;              /* N of a <pptp-USER-N> name; 0: none */
 	bool in_hash[H_COUNT];
 	struct srv_call *hnext[H_COUNT];
+	/*
+	 * What points at this call in its chain (the bucket or the previous
+	 * call's hnext): removal is O(1) even when every session has the same
+	 * user, and so the same H_USER chain.
+	 */
+	struct srv_call **hpprev[H_COUNT];
 	struct srv_conn *conn;
 	struct srv_call *conn_prev, *conn_next;
 	unsigned int idx;            /* in srv.calls */
@@ -67,6 +76,7 @@ static struct {
 	struct cp_context *cp;
 	bool up;
 	struct auth_local local;
+	struct auth_radius radius;       /* /ppp/aaa use-radius; local secrets first */
 	const struct session_dp_ops *dp;
 	struct pptp_server_timing timing;
 	struct srv_htab h[H_COUNT];
@@ -75,6 +85,13 @@ static struct {
 	struct srv_conn *conns;
 	uint32_t next_id;
 	uint16_t next_cid;
+	/*
+	 * pick_iface_name()'s memory of one user (the last to need a numbered
+	 * name): <pptp-USER-1> .. <pptp-USER-(dyn_low - 1)> are all taken, so
+	 * thousands of sessions of one user do not each try every name again.
+	 */
+	char dyn_user[CFG_NAME_MAX];
+	uint32_t dyn_low;
 	uint64_t unknown_frames;
 	struct event *tick_ev;
 } srv;
@@ -86,6 +103,16 @@ static const struct session_dp_ops *srv_dp(void)
 }
 
 /* ---- hash tables ---- */
+
+/* Put c at the head of the chain *head. */
+static void chain_push(struct srv_call **head, struct srv_call *c, enum srv_hash h)
+{
+	c->hnext[h] = *head;
+	if (*head)
+		(*head)->hpprev[h] = &c->hnext[h];
+	*head = c;
+	c->hpprev[h] = head;
+}
 
 static uint32_t hash_u32(uint32_t x)
 {
@@ -153,8 +180,7 @@ static int htab_grow(enum srv_hash h)
 			size_t k = call_hash(c, h) & (nb - 1);
 
 			next = c->hnext[h];
-			c->hnext[h] = b[k];
-			b[k] = c;
+			chain_push(&b[k], c, h);
 		}
 	}
 	free(t->b);
@@ -171,8 +197,7 @@ static int htab_add(struct srv_call *c, enum srv_hash h)
 	if ((t->n >= t->nb || !t->b) && htab_grow(h))
 		return -1;
 	k = call_hash(c, h) & (t->nb - 1);
-	c->hnext[h] = t->b[k];
-	t->b[k] = c;
+	chain_push(&t->b[k], c, h);
 	t->n++;
 	c->in_hash[h] = true;
 	return 0;
@@ -181,19 +206,16 @@ static int htab_add(struct srv_call *c, enum srv_hash h)
 static void htab_del(struct srv_call *c, enum srv_hash h)
 {
 	struct srv_htab *t = &srv.h[h];
-	struct srv_call **pp;
 
 	if (!c->in_hash[h])
 		return;
-	for (pp = &t->b[call_hash(c, h) & (t->nb - 1)]; *pp; pp = &(*pp)->hnext[h]) {
-		if (*pp == c) {
-			*pp = c->hnext[h];
-			t->n--;
-			break;
-		}
-	}
+	*c->hpprev[h] = c->hnext[h];
+	if (c->hnext[h])
+		c->hnext[h]->hpprev[h] = c->hpprev[h];
+	t->n--;
 	c->in_hash[h] = false;
 	c->hnext[h] = NULL;
+	c->hpprev[h] = NULL;
 }
 
 static struct srv_call *htab_find(const struct srv_call *key, enum srv_hash h)
@@ -246,7 +268,8 @@ static void calls_del(struct srv_call *c)
 /* A session id the dataplane takes, not in use; rolling, so retiring ids rest. */
 static int alloc_id(uint32_t *out)
 {
-	uint32_t max = srv_dp() ? srv_dp()->max_sessions() : 0;
+	/* The top of the id space belongs to the pptp-client role (session.h). */
+	uint32_t max = srv_dp() ? session_server_ids(srv_dp()->max_sessions()) : 0;
 
 	if (!max || srv.n_calls >= max)
 		return -1;
@@ -334,18 +357,36 @@ static void pick_iface_name(struct srv_call *c, bool *dynamic)
 		}
 	}
 	*dynamic = true;
-	for (unsigned int n = 0; n <= SRV_DYN_NAME_TRIES; n++) {
+	c->dyn_n = 0;
+	if (srv.dyn_low == 0 || strcmp(srv.dyn_user, c->user) != 0) {
+		snprintf(srv.dyn_user, sizeof(srv.dyn_user), "%s", c->user);
+		srv.dyn_low = 1;
+	}
+	/* The plain name first, then the lowest free number (names below dyn_low are taken). */
+	for (uint32_t n = 0; n <= SRV_DYN_NAME_TRIES; n = n ? n + 1 : srv.dyn_low) {
 		if (n == 0)
 			snprintf(cand, sizeof(cand), "<pptp-%s>", c->user);
 		else
 			snprintf(cand, sizeof(cand), "<pptp-%s-%u>", c->user, n);
 		len = strlen(cand);
-		if (len < sizeof(c->name) && !name_taken(cand))
+		if (len < sizeof(c->name) && !name_taken(cand)) {
+			c->dyn_n = n;
+			if (n)
+				srv.dyn_low = n + 1;
 			break;
+		}
 	}
 	len = len < sizeof(c->name) ? len : sizeof(c->name) - 1;
 	memcpy(c->name, cand, len);
 	c->name[len] = '\0';
+}
+
+/* c's numbered name becomes free: the lowest free number may now be below dyn_low. */
+static void name_release(struct srv_call *c)
+{
+	if (c->dyn_n && c->dyn_n < srv.dyn_low && strcmp(c->user, srv.dyn_user) == 0)
+		srv.dyn_low = c->dyn_n;
+	c->dyn_n = 0;
 }
 
 static int ev_authorize(void *owner, struct session *s, const char *user,
@@ -355,6 +396,7 @@ static int ev_authorize(void *owner, struct session *s, const char *user,
 	struct srv_call key = { .id = 0 };
 	bool dynamic = true;
 
+	name_release(c);
 	htab_del(c, H_NAME);
 	htab_del(c, H_USER);
 	snprintf(key.user, sizeof(key.user), "%s", user);
@@ -388,6 +430,7 @@ static void conn_unlink_call(struct srv_call *c)
 
 static void call_free(struct srv_call *c)
 {
+	name_release(c);
 	for (int h = 0; h < H_COUNT; h++)
 		htab_del(c, (enum srv_hash)h);
 	conn_unlink_call(c);
@@ -499,7 +542,7 @@ static int on_ocrq(void *arg, struct pptp_ctrl *ctrl, const struct pptp_ocrq *rq
 		.peer_window = rq->recv_window,
 		.port = port_of_addr(pptp_ctrl_local_addr(ctrl)),
 		.dp = srv_dp(),
-		.backend = &srv.local.backend,
+		.backend = &srv.radius.backend,
 		.ev = &srv_session_events,
 		.owner = c,
 		.keepalive_ms = srv.timing.keepalive_ms ? srv.timing.keepalive_ms
@@ -655,6 +698,9 @@ static int active_row(unsigned int i, struct ppp_active_row *out)
 	out->tx_bytes = si.stats.tx_bytes;
 	out->rx_packets = si.stats.rx_packets;
 	out->tx_packets = si.stats.tx_packets;
+	out->rate_limit = si.rate_limit;
+	out->session_timeout = si.session_timeout;
+	out->idle_timeout = si.idle_timeout;
 	return 0;
 }
 
@@ -685,6 +731,7 @@ int pptp_server_init(struct cp_context *cp)
 
 	srv.cp = cp;
 	auth_local_init(&srv.local, cp->cfg);
+	auth_radius_init(&srv.radius, cp, &srv.local);
 	srv.tick_ev = event_new(cp->base, -1, EV_PERSIST, on_tick, NULL);
 	if (!srv.tick_ev || event_add(srv.tick_ev, &tv)) {
 		LOG_ERR(LOG_TOPIC_PPTP, "pptp server: cannot start its timer");
@@ -712,6 +759,7 @@ void pptp_server_fini(void)
 				 PPTP_CDN_ADMIN_SHUTDOWN);
 	while (srv.conns)
 		conn_free(srv.conns);
+	auth_radius_fini(&srv.radius);
 	pptp_ctrl_set_call_ops(NULL, NULL);
 	pptp_iface_provider_register(NULL);
 	ppp_active_provider_register(NULL);

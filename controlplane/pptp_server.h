@@ -72,6 +72,8 @@ struct ppp_active_row {
 	uint32_t session_id;
 	char iface[CFG_NAME_MAX + 8];
 	uint64_t rx_bytes, tx_bytes, rx_packets, tx_packets;
+	struct cfg_rate_limit rate_limit;  /* in effect; is_set false: unlimited */
+	uint32_t session_timeout, idle_timeout;  /* seconds in effect, 0: none */
 };
 
 struct ppp_active_provider {

@@ -3,6 +3,7 @@
  * One PPTP call on the server: PPP link, authentication, addresses,
  * dataplane state, keepalive and the one teardown path (session.h).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@
 #include "pptp_ctrl.h"
 #include "pptp_msg.h"
 #include "session.h"
+#include "session_limits.h"
+#include "tunnel_route.h"
 
 /* PPP control frames we build: the largest LCP/IPCP/CCP/auth packet plus its header. */
 #define SESSION_FRAME_MAX (PPP_FRAME_HDR_MAX + 1600)
@@ -71,12 +74,23 @@ struct session {
 	uint16_t mtu;                /* the interface's: min(max-mtu, peer MRU), as RouterOS shows it */
 
 	bool kernel_up;              /* dp->kernel_up succeeded */
+	bool routes_up;              /* dp->routes_up succeeded */
 	uint32_t kernel_local;       /* the local address it was given */
+	uint16_t ip_mtu;             /* largest IPv4 packet the dataplane carries: the kernel route's mtu */
 
 	int64_t up_ms;               /* network up, monotonic */
 	int64_t last_rx_ms;          /* last PPP frame seen by us */
 	unsigned int echoes;         /* keepalive Echo-Requests unanswered */
+	struct session_limits limits; /* session/idle timeout, rate limit */
 };
+
+/* Accounting and dynamic authorization watch server sessions (radius_acct.c). */
+static const struct session_observer *session_obs;
+
+void session_set_observer(const struct session_observer *o)
+{
+	session_obs = o;
+}
 
 static int64_t mono_ms(void)
 {
@@ -214,7 +228,7 @@ static void session_kernel_up(struct session *s)
 	if (!s->p.dp->kernel_up || !ifname)
 		return;
 	s->kernel_local = session_kernel_local(s);
-	if (s->p.dp->kernel_up(ifname, s->kernel_local, s->remote_addr)) {
+	if (s->p.dp->kernel_up(ifname, s->kernel_local, s->remote_addr, s->ip_mtu)) {
 		session_log(s, CFG_LOG_WARNING, "kernel route to the client not installed");
 		return;
 	}
@@ -230,6 +244,45 @@ static void session_kernel_down(struct session *s)
 	s->kernel_up = false;
 }
 
+/*
+ * Routes via this interface: always for a pptp-client link (its server's
+ * /32, add-default-route); for a server session only when /ip/route names
+ * its interface (thousands of sessions must not each cost a route).
+ */
+static void session_routes_up(struct session *s)
+{
+	const struct pg_config *cfg = s->p.cp->cfg;
+	bool named = s->p.client_role;
+	struct tunnel_route_link l = {
+		.iface = s->iface,
+		.tap = session_ifname(s),
+		.session_id = s->p.id,
+		.gateway = s->remote_addr,
+		.local = s->local_addr,
+		.peer_outer = s->p.peer_addr,
+		.add_default = s->p.client_role && s->p.client.add_default_route,
+		.distance = s->p.client.default_route_distance,
+		.mtu = s->ip_mtu,
+	};
+
+	for (unsigned int i = 0; i < cfg->n_ip_route && !named; i++)
+		named = strcmp(cfg->ip_route[i].gateway_iface, s->iface) == 0;
+	if (!named || !s->p.dp->routes_up || !l.tap || !s->iface[0])
+		return;
+	if (s->p.dp->routes_up(&l)) {
+		session_log(s, CFG_LOG_WARNING, "routes via %s not installed", s->iface);
+		return;
+	}
+	s->routes_up = true;
+}
+
+static void session_routes_down(struct session *s)
+{
+	if (s->routes_up && s->p.dp->routes_down)
+		s->p.dp->routes_down(s->iface);
+	s->routes_up = false;
+}
+
 static void sop_network_up(void *ctx, const struct ppp_net_result *r)
 {
 	struct session *s = ctx;
@@ -240,9 +293,27 @@ static void sop_network_up(void *ctx, const struct ppp_net_result *r)
 
 	if (s->stopping)
 		return;
+	if (s->p.client_role) {
+		/* The server gave us our address; its own is what routes point at. */
+		s->local_addr = r->local_addr;
+		s->remote_addr = r->peer_addr;
+		n.flags |= DP_SESSION_F_CLIENT_ROLE;
+	}
 	n.client_ip = r->peer_addr;
 	n.mru = r->mru;
 	n.mtu = r->mtu;
+	if (r->mp_mrru_tx) {
+		/* RFC 1990: the peer's MRRU bounds a packet, the link MTU each fragment. */
+		n.flags |= DP_SESSION_F_MP;
+		if (r->mp_ssn_tx)
+			n.flags |= DP_SESSION_F_MP_SSN_TX;
+		if (r->mp_ssn_rx)
+			n.flags |= DP_SESSION_F_MP_SSN_RX;
+		n.mp_mrru_tx = r->mp_mrru_tx;
+		n.mp_mrru_rx = r->mp_mrru_rx;
+		n.mp_link_mtu = r->mtu;
+		n.mtu = r->mp_mrru_tx;
+	}
 	n.mppe_bits = mppe_bits_of(r->mppe_key);
 	if (n.mppe_bits) {
 		n.mtu = (uint16_t)(n.mtu > SESSION_MPPE_OVERHEAD ? n.mtu - SESSION_MPPE_OVERHEAD : n.mtu);
@@ -257,6 +328,8 @@ static void sop_network_up(void *ctx, const struct ppp_net_result *r)
 		n.flags |= DP_SESSION_F_PFC;
 	if (r->tx_acfc)
 		n.flags |= DP_SESSION_F_ACFC;
+	session_limits_dp_rate(&s->limits, &n.rate);
+	s->ip_mtu = n.mtu;
 	int rc = s->p.dp->network_up(s->p.id, &n);
 
 	if (rc) {
@@ -271,14 +344,18 @@ static void sop_network_up(void *ctx, const struct ppp_net_result *r)
 	s->up_ms = mono_ms();
 	s->last_rx_ms = s->up_ms;
 	memset(&n, 0, sizeof(n));   /* no key copies left on the stack */
-	cfg_format_ipv4(r->peer_addr, addr, sizeof(addr));
+	cfg_format_ipv4(s->p.client_role ? r->local_addr : r->peer_addr, addr, sizeof(addr));
 	enc = s->mppe_bit ? (s->mppe_stateless ? "stateless" : "stateful") : "";
 	log_msg(CFG_LOG_INFO, LOG_TOPIC_PPTP,
 		"user=%s address=%s encoding=\"%s%s%s\" connected session=%u peer=%s iface=%s",
 		s->user, addr, ccp_mppe_name(s->mppe_bit), s->mppe_bit ? " " : "", enc,
 		s->p.id, s->peer_str, s->iface);
 	session_kernel_up(s);
+	session_routes_up(s);
 	keepalive_start(s);
+	session_limits_start(&s->limits, s->up_ms);
+	if (session_obs && session_obs->up && !s->p.client_role)
+		session_obs->up(s);
 	if (s->p.ev->up)
 		s->p.ev->up(s->p.owner, s);
 }
@@ -290,6 +367,7 @@ static void sop_network_down(void *ctx)
 	s->running = false;
 	if (s->ka_ev)
 		event_del(s->ka_ev);
+	session_limits_stop(&s->limits);
 }
 
 static void sop_ccp_reset(void *ctx)
@@ -390,6 +468,25 @@ static int take_addr(struct session *s, const struct cfg_addr_or_pool *a, bool f
 	return 0;
 }
 
+/* RFC 2548 2.4.4/2.4.5: a RADIUS MS-MPPE-Encryption-Policy/-Types overrides the profile. */
+static void session_apply_mppe_policy(struct ccp_params *ccp, const struct auth_user_params *up)
+{
+	uint32_t bits = 0;
+
+	if (up->mppe_policy == 2)
+		ccp->encryption = CCP_ENC_REQUIRED;
+	else if (up->mppe_policy == 1)
+		ccp->encryption = CCP_ENC_ALLOWED;
+	if (up->mppe_types & 0x2)
+		bits |= MPPE_BIT_L;
+	if (up->mppe_types & 0x8)
+		bits |= MPPE_BIT_M;
+	if (up->mppe_types & 0x4)
+		bits |= MPPE_BIT_S;
+	if (bits)
+		ccp->key_bits = bits;
+}
+
 /*
  * The backend accepted the user: profile, only-one, addresses, DNS and the
  * encryption policy become the link's Network-phase parameters.
@@ -402,6 +499,7 @@ static int aop_accept(void *ctx, const struct auth_info *info, struct auth_net *
 	const char *pname = up->profile[0] ? up->profile : cfg->pptp_server.default_profile;
 	const struct cfg_ppp_profile *prof = cfg_find_profile(cfg, pname);
 	const struct cfg_addr_or_pool *la, *ra;
+	struct auth_session_limits lim;
 
 	snprintf(s->user, sizeof(s->user), "%.*s", (int)sizeof(s->user) - 1, info->user);
 	if (!prof) {
@@ -437,6 +535,7 @@ static int aop_accept(void *ctx, const struct auth_info *info, struct auth_net *
 	ccp_params_default(&net->ccp);
 	net->ccp.encryption = ccp_encryption_from_cfg(prof->use_encryption);
 	ccp_params_set_mode(&net->ccp, prof->mppe_mode);
+	session_apply_mppe_policy(&net->ccp, up);
 	if (!info->has_mppe_keys && net->ccp.encryption != CCP_ENC_REFUSED) {
 		/* RFC 3079: MPPE keys come from MS-CHAP; PAP and CHAP give none. */
 		if (net->ccp.encryption == CCP_ENC_REQUIRED) {
@@ -447,13 +546,45 @@ static int aop_accept(void *ctx, const struct auth_info *info, struct auth_net *
 		}
 		net->ccp.encryption = CCP_ENC_REFUSED;
 	}
+	/* The profile's limits under the backend's (RADIUS Session-Timeout, ...). */
+	session_limits_merge(&lim, prof, &up->limits);
+	session_limits_apply(&s->limits, &lim);
 	return 0;
+}
+
+/*
+ * Client role: RFC 3079 derives MPPE keys from MS-CHAP only. After PAP or
+ * CHAP the profile's "allowed" becomes refused, and "required" cannot be met.
+ */
+static void client_auth_done(struct session *s, const struct auth_info *info)
+{
+	struct ccp_params ccp;
+
+	if (!info->ok || info->has_mppe_keys)
+		return;
+	ccp_params_default(&ccp);
+	ccp.encryption = ccp_encryption_from_cfg(s->p.client.use_encryption);
+	if (ccp.encryption == CCP_ENC_REQUIRED) {
+		char why[PPP_REASON_MAX];
+
+		snprintf(why, sizeof(why), "encryption required but %s gives no MPPE keys",
+			 auth_method_name(info->method));
+		session_log(s, CFG_LOG_WARNING, "%s", why);
+		session_stop(s, why, PPTP_CDN_GENERAL_ERROR);
+		return;
+	}
+	ccp.encryption = CCP_ENC_REFUSED;
+	ppp_set_net_params(s->link, NULL, &ccp);
 }
 
 static void aop_done(void *ctx, const struct auth_info *info)
 {
 	struct session *s = ctx;
 
+	if (s->p.client_role) {
+		client_auth_done(s, info);
+		return;
+	}
 	if (info->user[0])
 		snprintf(s->user, sizeof(s->user), "%.*s", (int)sizeof(s->user) - 1, info->user);
 }
@@ -531,8 +662,17 @@ static void keepalive_start(struct session *s)
 	struct timeval tv = { .tv_sec = tick / 1000, .tv_usec = (tick % 1000) * 1000 };
 
 	s->echoes = 0;
-	if (s->p.keepalive_ms && s->ka_ev)
-		event_add(s->ka_ev, &tv);
+	if (s->p.keepalive_ms && s->ka_ev) {
+		/*
+		 * Every session ticks with the same period: libevent's common
+		 * timeout keeps them in one FIFO instead of its heap (65,536
+		 * sessions cost most of the idle control plane's time in the heap).
+		 */
+		const struct timeval *common =
+			event_base_init_common_timeout(event_get_base(s->ka_ev), &tv);
+
+		event_add(s->ka_ev, common ? common : &tv);
+	}
 }
 
 /* ---- teardown ---- */
@@ -548,18 +688,26 @@ static void session_teardown(struct session *s)
 	s->finished = true;
 	if (s->ka_ev)
 		event_del(s->ka_ev);
+	session_limits_stop(&s->limits);
 	event_del(s->start_ev);
 	if (s->installed)
 		s->p.dp->stats(s->p.id, &st);
-	if (s->running)
+	/* Since network up, even when PPP took the network down first (LCP Terminate). */
+	if (s->up_ms)
 		uptime = (uint64_t)(mono_ms() - s->up_ms) / 1000;
 	/* PPP and auth go quiet: nothing more is sent, no callback closes again. */
 	ppp_lower_down(s->link);
 	auth_stop(s->auth);
 	s->running = false;
 
-	if (s->p.ctrl && s->cdn_result &&
+	if (s->p.ctrl && s->cdn_result && s->p.client_role &&
 	    pptp_ctrl_state(s->p.ctrl) == PPTP_CTRL_ESTABLISHED) {
+		/* RFC 2637 2.12: the PNS clears a call with the Call ID it assigned. */
+		struct pptp_msg m = { .type = PPTP_CCRQ, .u.ccrq.call_id = s->p.our_call_id };
+
+		pptp_ctrl_send(s->p.ctrl, &m);
+	} else if (s->p.ctrl && s->cdn_result &&
+		   pptp_ctrl_state(s->p.ctrl) == PPTP_CTRL_ESTABLISHED) {
 		struct pptp_msg m = { .type = PPTP_CDN };
 
 		m.u.cdn.call_id = s->p.our_call_id;
@@ -567,6 +715,7 @@ static void session_teardown(struct session *s)
 		snprintf(m.u.cdn.call_stats, sizeof(m.u.cdn.call_stats), "%s", s->cause);
 		pptp_ctrl_send(s->p.ctrl, &m);
 	}
+	session_routes_down(s);
 	session_kernel_down(s);
 	if (s->installed && s->p.dp->remove(s->p.id))
 		session_log(s, CFG_LOG_WARNING, "dataplane remove failed");
@@ -586,6 +735,8 @@ static void session_teardown(struct session *s)
 			(unsigned long long)st.rx_bytes, (unsigned long long)st.tx_bytes,
 			(unsigned long long)st.rx_packets, (unsigned long long)st.tx_packets,
 			s->p.id, s->peer_str);
+	if (session_obs && session_obs->down && !s->p.client_role)
+		session_obs->down(s, s->cause, &st, uptime);
 	/* Last: the owner may destroy s from here. */
 	s->p.ev->gone(s->p.owner, s);
 }
@@ -632,6 +783,31 @@ void session_stop_now(struct session *s, const char *cause, uint8_t cdn_result)
 
 /* ---- lifecycle ---- */
 
+/*
+ * Client role: the entry's link settings, "allow" as the methods we accept
+ * (RFC 1661 5.3: others are Nak'd in LCP), its profile's encryption policy,
+ * and our credentials. The interface has the entry's name from the start.
+ */
+static int session_client_link(struct session *s, struct ppp_params *pp, struct auth_params *ap)
+{
+	const struct session_client *c = &s->p.client;
+
+	ppp_params_default(pp, PPP_ROLE_CLIENT);
+	pp->max_mru = c->link.max_mru;
+	pp->max_mtu = c->link.max_mtu;
+	pp->mrru = c->link.mrru > DP_MP_MRRU_MAX ? DP_MP_MRRU_MAX : c->link.mrru;
+	pp->auth = c->allow;
+	ccp_params_default(&pp->ccp);
+	pp->ccp.encryption = ccp_encryption_from_cfg(c->use_encryption);
+	ccp_params_set_mode(&pp->ccp, c->mppe_mode);
+	ap->user = c->user;
+	ap->password = c->password;
+	ap->backend = NULL;
+	snprintf(s->user, sizeof(s->user), "%s", c->user);
+	snprintf(s->iface, sizeof(s->iface), "%s", c->name);
+	return 0;
+}
+
 struct session *session_create(const struct session_params *p)
 {
 	struct session *s;
@@ -642,7 +818,7 @@ struct session *session_create(const struct session_params *p)
 	struct ppp_params pp;
 	struct auth_params ap = { .name = cfg->system.identity, .backend = p->backend };
 
-	if (!p->dp || !p->ev || !p->ev->gone || !p->backend)
+	if (!p->dp || !p->ev || !p->ev->gone || (!p->backend && !p->client_role))
 		return NULL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -664,18 +840,27 @@ struct session *session_create(const struct session_params *p)
 	s->start_ev = event_new(base, -1, 0, on_start, s);
 	if (!s->auth_ev || !s->ka_ev || !s->reap_ev || !s->start_ev)
 		goto fail;
+	if (session_limits_init(&s->limits, s, base, p->dp, p->id))
+		goto fail;
 
+	if (p->client_role) {
+		if (session_client_link(s, &pp, &ap))
+			goto fail;
+		goto link;
+	}
 	/* Before authentication the default profile sets the CCP policy; accept refines it. */
 	ppp_params_default(&pp, PPP_ROLE_SERVER);
 	pp.max_mru = sv->link.max_mru;
 	pp.max_mtu = sv->link.max_mtu;
-	pp.mrru = sv->link.mrru;
+	/* What the workers can reassemble bounds the MRRU we offer (dp_msg.h). */
+	pp.mrru = sv->link.mrru > DP_MP_MRRU_MAX ? DP_MP_MRRU_MAX : sv->link.mrru;
 	pp.auth = sv->authentication;
 	ccp_params_default(&pp.ccp);
 	if (dflt) {
 		pp.ccp.encryption = ccp_encryption_from_cfg(dflt->use_encryption);
 		ccp_params_set_mode(&pp.ccp, dflt->mppe_mode);
 	}
+link:
 	s->link = ppp_create(&pp, &session_ppp_ops, s);
 	if (!s->link)
 		goto fail;
@@ -690,16 +875,18 @@ fail:
 
 int session_start(struct session *s)
 {
-	const struct cfg_pptp_server *sv = &s->p.cp->cfg->pptp_server;
+	const struct cfg_ppp_link *link = s->p.client_role ? &s->p.client.link
+							 : &s->p.cp->cfg->pptp_server.link;
 	struct dp_session_params dp = {
 		.peer_ip = s->p.peer_addr,
 		.local_ip = s->p.local_addr,
 		.our_call_id = s->p.our_call_id,
 		.peer_call_id = s->p.peer_call_id,
 		.port = s->p.port,
-		.mtu = sv->link.max_mtu,
-		.mru = sv->link.max_mru,
+		.mtu = link->max_mtu,
+		.mru = link->max_mru,
 		.peer_window = s->p.peer_window,
+		.flags = s->p.client_role ? DP_SESSION_F_CLIENT_ROLE : 0,
 	};
 
 	int rc = s->p.dp->install(s->p.id, &dp);
@@ -735,10 +922,13 @@ void session_destroy(struct session *s)
 		event_free(s->reap_ev);
 	if (s->start_ev)
 		event_free(s->start_ev);
+	session_limits_fini(&s->limits);
 	if (s->remote_held)
 		ip_pool_release(s->remote_addr);
 	if (s->local_held)
 		ip_pool_release(s->local_addr);
+	/* The client role's copy of its password goes with it. */
+	memset(&s->p.client, 0, sizeof(s->p.client));
 	free(s);
 }
 
@@ -801,6 +991,9 @@ void session_get_info(const struct session *s, struct session_info *out)
 	}
 	if (s->installed)
 		s->p.dp->stats(s->p.id, &out->stats);
+	out->rate_limit = s->limits.rate;
+	out->session_timeout = s->limits.session_timeout_s;
+	out->idle_timeout = s->limits.idle_timeout_s;
 }
 
 uint32_t session_id(const struct session *s)
@@ -841,4 +1034,17 @@ uint32_t session_peer_addr(const struct session *s)
 struct ppp_link *session_link(const struct session *s)
 {
 	return s->link;
+}
+
+const char *session_cause(const struct session *s)
+{
+	return s->cause;
+}
+
+int session_apply_limits(struct session *s, const struct auth_session_limits *l)
+{
+	if (s->stopping || s->finished)
+		return -ENOENT;
+	session_limits_apply(&s->limits, l);
+	return 0;
 }

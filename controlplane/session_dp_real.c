@@ -16,8 +16,10 @@
 #include "dp_session.h"
 #include "kernel_if.h"
 #include "log.h"
+#include "pptp_client.h"
 #include "pptp_server.h"
 #include "session.h"
+#include "tunnel_route.h"
 
 /* Largest PPP control frame we take from a worker (LCP/auth/NCP; 1500 + headers). */
 #define SESSION_DP_CTRL_IN_MAX 1600
@@ -83,6 +85,20 @@ static uint32_t real_last_rx_age_ms(uint32_t id)
 	if (age < 0)
 		return SESSION_DP_AGE_UNKNOWN;
 	return age >= (int64_t)SESSION_DP_AGE_UNKNOWN ? SESSION_DP_AGE_UNKNOWN - 1 : (uint32_t)age;
+}
+
+static uint32_t real_last_data_age_ms(uint32_t id)
+{
+	int64_t age = dp_session_last_data_age_ms(id);
+
+	if (age < 0)
+		return SESSION_DP_AGE_UNKNOWN;
+	return age >= (int64_t)SESSION_DP_AGE_UNKNOWN ? SESSION_DP_AGE_UNKNOWN - 1 : (uint32_t)age;
+}
+
+static int real_set_rate(uint32_t id, const struct dp_session_rate *r)
+{
+	return dp_session_set_rate(id, r);
 }
 
 static void real_tick(void)
@@ -158,17 +174,26 @@ static void local_put(uint32_t addr)
 	*r = locals.v[--locals.n];
 }
 
-static int real_kernel_up(const char *ifname, uint32_t local_ip, uint32_t client_ip)
+static int real_kernel_up(const char *ifname, uint32_t local_ip, uint32_t client_ip,
+			  uint16_t mtu)
 {
 	struct cfg_prefix dst = { .addr = client_ip, .len = 32 };
 
 	if (local_ip && local_get(ifname, local_ip))
 		return -EIO;
-	if (kernel_route_add(&dst, 0, ifname, 0)) {
+	/* The appliance's own packets to the peer leave from its tunnel address. */
+	if (kernel_route_add_src(&dst, 0, ifname, 0, local_ip, mtu)) {
 		if (local_ip)
 			local_put(local_ip);
 		return -EIO;
 	}
+	/*
+	 * A permanent neighbour: the kernel never ARPs on the wire for an
+	 * address that lives at the far end of a tunnel (nobody there would
+	 * answer); the dataplane takes the frame by its IPv4 destination.
+	 */
+	if (kernel_neigh_set(ifname, client_ip, true))
+		LOG_WARN(LOG_TOPIC_PPTP, "interface=%s no neighbour entry for the client", ifname);
 	return 0;
 }
 
@@ -176,7 +201,7 @@ static void real_kernel_down(const char *ifname, uint32_t local_ip, uint32_t cli
 {
 	struct cfg_prefix dst = { .addr = client_ip, .len = 32 };
 
-	(void)ifname;
+	kernel_neigh_set(ifname, client_ip, false);
 	kernel_route_del(&dst, 0, 0);
 	if (local_ip)
 		local_put(local_ip);
@@ -190,9 +215,13 @@ const struct session_dp_ops session_dp_real_ops = {
 	.send_ctrl = real_send_ctrl,
 	.stats = real_stats,
 	.last_rx_age_ms = real_last_rx_age_ms,
+	.last_data_age_ms = real_last_data_age_ms,
+	.set_rate = real_set_rate,
 	.tick = real_tick,
 	.kernel_up = real_kernel_up,
 	.kernel_down = real_kernel_down,
+	.routes_up = tunnel_route_link_up,
+	.routes_down = tunnel_route_link_down,
 };
 
 bool pptp_server_handle_worker_msg(struct dp_msg *m)
@@ -205,7 +234,9 @@ bool pptp_server_handle_worker_msg(struct dp_msg *m)
 
 		if (len <= sizeof(copy))
 			p = rte_pktmbuf_read(m->u.frame, 0, len, copy);
-		if (p)
+		if (p && pptp_client_owns_id(m->session_id))
+			pptp_client_ppp_input(m->session_id, p, len);
+		else if (p)
 			pptp_server_ppp_input(m->session_id, p, len);
 		else
 			LOG_DEBUG(LOG_TOPIC_PPP, "session=%u control frame of %u octets dropped",
@@ -214,7 +245,13 @@ bool pptp_server_handle_worker_msg(struct dp_msg *m)
 		return true;
 	}
 	case DP_MSG_EVENT:
-		pptp_server_dp_event(m->session_id, (int)m->u.event.kind, m->u.event.arg);
+		/* Not a session's: the kernel asked for a dial-on-demand placeholder (dod.h). */
+		if (m->u.event.kind == DP_EVENT_DOD_TRAFFIC)
+			pptp_client_dod_traffic((uint32_t)m->u.event.arg);
+		else if (pptp_client_owns_id(m->session_id))
+			pptp_client_dp_event(m->session_id, (int)m->u.event.kind, m->u.event.arg);
+		else
+			pptp_server_dp_event(m->session_id, (int)m->u.event.kind, m->u.event.arg);
 		return true;
 	default:
 		return false;

@@ -219,6 +219,8 @@ int dp_setup(const struct pg_config *cfg, const uint16_t *tap_ports)
 	mbufs += DP_MSG_RING_SIZE * (n_workers + 1);
 	/* And packets in flight between workers. */
 	mbufs += SESSION_HANDOFF_RING * n_workers;
+	/* And multilink packets held half reassembled. */
+	mbufs += SESSION_MP_HELD_MAX * n_workers;
 	dp.pool = port_pool_create(mbufs, n_workers + 1, max_mtu);
 	if (dp.pool == NULL)
 		goto fail;

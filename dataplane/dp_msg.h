@@ -23,6 +23,7 @@ enum dp_msg_type {
 	DP_MSG_PPP_CTRL_OUT,        /* cp -> worker: a PPP control frame to send on a session */
 	DP_MSG_PPP_CTRL_IN,         /* worker -> cp: a PPP control frame received on a session */
 	DP_MSG_EVENT,               /* worker -> cp: something happened (see enum dp_event) */
+	DP_MSG_SESSION_RATE,        /* cp -> worker: a running session's rate limit changes (RADIUS CoA) */
 };
 
 enum dp_event {
@@ -30,9 +31,28 @@ enum dp_event {
 	DP_EVENT_SESSION_REMOVED,
 	DP_EVENT_MPPE_RESET_NEEDED,   /* stateful MPPE lost sync: cp sends CCP Reset-Request */
 	DP_EVENT_PEER_ACTIVITY,       /* data seen from a quiet session (keepalive bookkeeping) */
+	/*
+	 * The kernel asked (ARP, through a TAP) for a dial-on-demand placeholder
+	 * gateway (dod.h): traffic waits for that pptp-client. No session:
+	 * session_id is DP_EVENT_NO_SESSION, arg the placeholder (host order).
+	 */
+	DP_EVENT_DOD_TRAFFIC,
 };
+#define DP_EVENT_NO_SESSION UINT32_MAX
 
 #define DP_MPPE_KEY_LEN 16
+
+/*
+ * Per-session rate limit (RouterOS rate-limit "rx/tx", router's view), in
+ * bit/s of tunnelled IPv4 bytes; 0 is unlimited in that direction. The
+ * burst is the bucket depth in bytes (the control plane picks it).
+ */
+struct dp_session_rate {
+	uint64_t rx_bps;           /* client -> us (upstream) */
+	uint64_t tx_bps;           /* us -> client (downstream) */
+	uint32_t rx_burst;
+	uint32_t tx_burst;
+};
 
 struct dp_session_params {
 	uint32_t peer_ip;          /* outer IPv4 of the peer, host order */
@@ -54,6 +74,10 @@ struct dp_session_params {
 #define DP_SESSION_F_PFC            (1u << 1) /* peer accepts protocol-field compression */
 #define DP_SESSION_F_ACFC           (1u << 2) /* peer accepts address/control compression */
 #define DP_SESSION_F_CLIENT_ROLE    (1u << 3) /* we dialled out (pptp-client) */
+/* RFC 1990 multilink agreed both ways (MRRU in both LCP directions): data goes in MP fragments. */
+#define DP_SESSION_F_MP             (1u << 4)
+#define DP_SESSION_F_MP_SSN_TX      (1u << 5) /* the peer asked for short (12-bit) sequence numbers */
+#define DP_SESSION_F_MP_SSN_RX      (1u << 6) /* we asked for them: the peer sends 12-bit numbers */
 
 /*
  * SESSION_KEYS: sent when IPCP (and CCP, when encryption was negotiated) are
@@ -69,7 +93,24 @@ struct dp_session_keys {
 	uint8_t flags;          /* DP_SESSION_F_* */
 	uint8_t send_key[DP_MPPE_KEY_LEN];
 	uint8_t recv_key[DP_MPPE_KEY_LEN];
+	struct dp_session_rate rate;  /* the limit from network up; DP_MSG_SESSION_RATE changes it */
+	/*
+	 * RFC 1990 multilink, with DP_SESSION_F_MP (else 0). mtu above is then
+	 * the IPv4 bound the peer's MRRU sets; frames on the link stay within
+	 * mp_link_mtu.
+	 */
+	uint16_t mp_mrru_tx;    /* the peer's MRRU: largest reassembled packet we may send */
+	uint16_t mp_mrru_rx;    /* ours: largest packet we reassemble */
+	uint16_t mp_link_mtu;   /* min(max-mtu, peer's MRU): information field of one fragment's frame */
 };
+
+/*
+ * Largest MRRU the workers reassemble: one mbuf holds a reassembled packet
+ * behind the standard headroom (port.c's pool: 2048 octets of data room at
+ * least, less the protocol field and a margin). The control plane offers
+ * no more than this whatever `mrru` says.
+ */
+#define DP_MP_MRRU_MAX 2000u
 
 struct dp_msg {
 	enum dp_msg_type type;
@@ -78,6 +119,7 @@ struct dp_msg {
 	union {
 		struct dp_session_params install;           /* SESSION_INSTALL */
 		struct dp_session_keys keys;                /* SESSION_KEYS */
+		struct dp_session_rate rate;                /* SESSION_RATE */
 		/*
 		 * PPP_CTRL_OUT: a whole PPP frame (address/control as the control
 		 * plane chose, protocol, payload); the worker adds GRE, IPv4 and

@@ -45,6 +45,13 @@ int dp_session_install(uint32_t session_id, const struct dp_session_params *p);
  */
 int dp_session_network_up(uint32_t session_id, const struct dp_session_keys *k);
 
+/*
+ * Change a session's rate limit (SESSION_RATE) without touching its keys:
+ * both buckets restart full. Network up sets the first one (dp_session_keys.rate).
+ * -ENOENT: not installed.
+ */
+int dp_session_set_rate(uint32_t session_id, const struct dp_session_rate *r);
+
 /* Retire a session (SESSION_REMOVE). -ENOENT: not installed. */
 int dp_session_remove(uint32_t session_id);
 
@@ -62,6 +69,8 @@ struct dp_session_stats {
 	uint64_t rx_packets, rx_bytes, rx_drops;
 	uint64_t tx_packets, tx_bytes, tx_drops;
 	uint64_t ctrl_in, ctrl_out;
+	uint64_t rate_rx_bps, rate_tx_bps;       /* limit in effect, 0: unlimited */
+	uint64_t rate_rx_drops, rate_tx_drops;   /* refused by it (also in rx/tx_drops) */
 };
 
 /* Counters of an installed session, read while the owner writes them. -ENOENT: not installed. */
@@ -72,6 +81,13 @@ int dp_session_stats(uint32_t session_id, struct dp_session_stats *out);
  * none came yet): the keepalive's idle time. -1 when the id is not installed.
  */
 int64_t dp_session_last_rx_age_ms(uint32_t session_id);
+
+/*
+ * Milliseconds since the last IPv4 data packet either way (or since network
+ * up when none): the idle-timeout's idle time. PPP control frames (LCP
+ * echoes) and GRE acks do not count. -1 when the id is not installed.
+ */
+int64_t dp_session_last_data_age_ms(uint32_t session_id);
 
 /* An mbuf for a PPP_CTRL_OUT frame (headroom for GRE/IP/Ethernet). NULL: pool empty. */
 struct rte_mbuf *dp_ctrl_frame_alloc(void);

@@ -128,6 +128,15 @@ bool ipv4_ttl_decrement(uint8_t *ip)
 	return true;
 }
 
+void ipv4_ttl_restore(uint8_t *ip)
+{
+	uint16_t old_word = ld16(ip + IPV4_OFF_TTL);
+
+	ip[IPV4_OFF_TTL]++;
+	st16(ip + IPV4_OFF_CKSUM,
+	     ipv4_cksum_adjust(ld16(ip + IPV4_OFF_CKSUM), old_word, ld16(ip + IPV4_OFF_TTL)));
+}
+
 /*
  * Replace the 16-bit value at tcp + off, fixing the TCP checksum. The sum
  * runs over 16-bit words aligned to the TCP header (the pseudo-header is an

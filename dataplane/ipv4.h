@@ -73,6 +73,8 @@ static inline uint16_t ipv4_cksum_adjust(uint16_t cksum, uint16_t old_word, uint
  * 0 or 1: the packet must not be forwarded (RFC 1812 5.3.1).
  */
 bool ipv4_ttl_decrement(uint8_t *ip);
+/* Undo one ipv4_ttl_decrement (the packet goes to a router that will decrement it). */
+void ipv4_ttl_restore(uint8_t *ip);
 
 enum ipv4_mss_result {
 	IPV4_MSS_UNTOUCHED,  /* not TCP SYN, no MSS option, or MSS already small */

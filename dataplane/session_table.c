@@ -23,6 +23,7 @@
 #include "log.h"
 #include "session_table.h"
 #include "stats.h"
+#include "tunnel_fib.h"
 #include "worker.h"
 
 struct session_tables sess;
@@ -113,6 +114,7 @@ void session_tables_destroy(void)
 			rte_pktmbuf_free(m);
 		rte_ring_free(sess.handoff[w]);
 	}
+	tunnel_fib_destroy();
 	rte_hash_free(sess.up);
 	rte_hash_free(sess.down);
 	rte_free(sess.qsv);
@@ -287,6 +289,8 @@ int dp_session_install(uint32_t id, const struct dp_session_params *p)
 	c->up_key = key;
 	c->client_ip = 0;
 	c->down_pos = -1;
+	__atomic_store_n(&c->rate_rx_bps, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->rate_tx_bps, 0, __ATOMIC_RELAXED);
 	/* The owner learns the session before any worker can find it. */
 	int r = send_msg(id, DP_MSG_SESSION_INSTALL, p, sizeof(*p));
 	if (r < 0)
@@ -332,9 +336,31 @@ int dp_session_network_up(uint32_t id, const struct dp_session_keys *k)
 			return -ENOSPC;
 		}
 		c->client_ip = ip;
+		__atomic_store_n(&c->rate_rx_bps, k->rate.rx_bps, __ATOMIC_RELAXED);
+		__atomic_store_n(&c->rate_tx_bps, k->rate.tx_bps, __ATOMIC_RELAXED);
 		return 0;
 	}
-	return send_msg(id, DP_MSG_SESSION_KEYS, k, sizeof(*k));
+	int r = send_msg(id, DP_MSG_SESSION_KEYS, k, sizeof(*k));
+	if (r == 0) {
+		__atomic_store_n(&c->rate_rx_bps, k->rate.rx_bps, __ATOMIC_RELAXED);
+		__atomic_store_n(&c->rate_tx_bps, k->rate.tx_bps, __ATOMIC_RELAXED);
+	}
+	return r;
+}
+
+int dp_session_set_rate(uint32_t id, const struct dp_session_rate *r)
+{
+	if (!id_ok(id) || r == NULL)
+		return -EINVAL;
+	struct session_cp *c = &sess.cp[id];
+	if (c->state != SESSION_CP_USED)
+		return -ENOENT;
+	int rc = send_msg(id, DP_MSG_SESSION_RATE, r, sizeof(*r));
+	if (rc == 0) {
+		__atomic_store_n(&c->rate_rx_bps, r->rx_bps, __ATOMIC_RELAXED);
+		__atomic_store_n(&c->rate_tx_bps, r->tx_bps, __ATOMIC_RELAXED);
+	}
+	return rc;
 }
 
 int dp_session_remove(uint32_t id)
@@ -372,6 +398,7 @@ unsigned int dp_session_reclaim(void)
 
 	if (sess.s == NULL)
 		return 0;
+	(void)tunnel_fib_reclaim();   /* route tables replaced meanwhile (tunnel_fib.h) */
 	/*
 	 * Tokens grow in FIFO order: stop at the first one still in its grace
 	 * period, or whose owner has not applied the REMOVE yet (its ring is FIFO too).
@@ -425,6 +452,10 @@ int dp_session_stats(uint32_t id, struct dp_session_stats *out)
 	out->tx_drops = ctr_read(&s->c.tx_drops);
 	out->ctrl_in = ctr_read(&s->c.ctrl_in);
 	out->ctrl_out = ctr_read(&s->c.ctrl_out);
+	out->rate_rx_bps = __atomic_load_n(&sess.cp[id].rate_rx_bps, __ATOMIC_RELAXED);
+	out->rate_tx_bps = __atomic_load_n(&sess.cp[id].rate_tx_bps, __ATOMIC_RELAXED);
+	out->rate_rx_drops = ctr_read(&s->rate.rx.drops);
+	out->rate_tx_drops = ctr_read(&s->rate.tx.drops);
 	return 0;
 }
 
@@ -436,6 +467,17 @@ int64_t dp_session_last_rx_age_ms(uint32_t id)
 	uint64_t now = rte_rdtsc();
 	if (last == 0 || now < last)
 		return 0;  /* the owner has not applied the install yet */
+	return (int64_t)((now - last) * MS_PER_S / rte_get_tsc_hz());
+}
+
+int64_t dp_session_last_data_age_ms(uint32_t id)
+{
+	if (!id_ok(id) || sess.cp[id].state != SESSION_CP_USED)
+		return -1;
+	uint64_t last = __atomic_load_n(&sess.s[id].last_data_tsc, __ATOMIC_RELAXED);
+	uint64_t now = rte_rdtsc();
+	if (last == 0 || now < last)
+		return 0;  /* the owner has not applied the network up yet */
 	return (int64_t)((now - last) * MS_PER_S / rte_get_tsc_hz());
 }
 

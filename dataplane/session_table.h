@@ -45,10 +45,16 @@
 #include "config.h"
 #include "dp_msg.h"
 #include "gre.h"
+#include "mp.h"
 #include "mppe.h"
+#include "rate.h"
 
-/* Sessions the dataplane holds (the array is allocated once, at set-up). */
-#define DP_SESSIONS_DEFAULT   65536u
+/*
+ * Sessions the dataplane holds (the array is allocated once, at set-up):
+ * DESIGN.md 6's 65,536 server sessions, plus the 256 ids the control plane
+ * keeps for pptp-client interfaces (SESSION_CLIENT_IDS, controlplane/session.h).
+ */
+#define DP_SESSIONS_DEFAULT   (65536u + 256u)
 /* Per-worker direct-mapped cache in front of the upstream hash. */
 #define SESSION_CACHE_SIZE    256u
 /* Neighbour (next hop MAC) of a session re-read this often (ms). */
@@ -59,6 +65,22 @@
 #define SESSION_HANDOFF_RING  1024u
 /* No session: end of a worker's ack list. */
 #define SESSION_NONE          UINT32_MAX
+/*
+ * Multilink packets a worker may hold half reassembled (one per session at
+ * most), and how long one may wait for its remaining fragments: bounded so
+ * that sessions whose fragments stop coming cannot drain the mbuf pool.
+ */
+#define SESSION_MP_HELD_MAX   256u
+#define SESSION_MP_TIMEOUT_MS 500u
+
+/* dp_session.rate_on: which directions are limited (the one test unlimited sessions pay). */
+#define SESSION_RATE_RX 0x1u   /* upstream, client -> us */
+#define SESSION_RATE_TX 0x2u   /* downstream, us -> client */
+
+/* Rate-limit buckets (rate.h): a line of their own, touched only when limited. */
+struct session_rate {
+	struct rate_bucket rx, tx;
+} __rte_cache_aligned;
 
 enum session_state {
 	SESSION_FREE = 0,      /* never installed, or removed */
@@ -95,9 +117,11 @@ struct dp_session {
 	uint8_t nh_valid;
 	uint8_t ack_listed;        /* on the owner's ack list */
 	uint16_t nh_port;          /* config port index of the next hop */
+	uint8_t rate_on;           /* SESSION_RATE_*: buckets in use */
 	uint32_t ack_next;         /* next on the owner's ack list */
 	uint64_t nh_checked_tsc;
 	uint64_t last_rx_tsc;      /* any GRE from the peer (keepalive idle time) */
+	uint64_t last_data_tsc;    /* IPv4 data either way (idle-timeout; cp reads) */
 	uint64_t ack_due_tsc;      /* when the owed ack became due */
 	uint32_t ip_id;            /* outer IPv4 identification */
 	uint32_t retired_gen;      /* the generation whose SESSION_REMOVE the owner applied (cp reads) */
@@ -106,6 +130,14 @@ struct dp_session {
 	struct session_counters c;
 	struct mppe_tx_state mtx;
 	struct mppe_rx_state mrx;
+	/* RFC 1990 multilink (flags & DP_SESSION_F_MP): touched by multilink sessions only. */
+	struct mp_tx mp_tx;
+	struct mp_rx mp_rx;
+	struct rte_mbuf *mp_held;  /* the packet being reassembled (mp_rx.holding) */
+	uint16_t mp_cap;           /* largest reassembled packet: our MRRU + protocol field */
+	uint16_t mp_frag_data;     /* data octets per fragment: link MTU less the MP header */
+	uint16_t mp_held_slot;     /* its index in the owner's held list, while mp_held */
+	struct session_rate rate;
 } __rte_cache_aligned;
 
 /* What a table lookup yields (packed into the hash's data pointer). */
@@ -152,6 +184,7 @@ struct session_cp {
 	int32_t up_pos, down_pos;  /* >= 0: key in the table; from the delete on, its position (freed after the grace period) */
 	uint32_t retire_next;      /* FIFO of slots waiting for their grace period */
 	uint64_t token;            /* rte_rcu_qsbr token of the retirement */
+	uint64_t rate_rx_bps, rate_tx_bps;  /* the limit last sent to the owner (0: none), for readers */
 };
 
 enum {

@@ -62,6 +62,7 @@ void stats_worker_snapshot(unsigned int worker, struct worker_counters *out)
 	out->idle_sleeps = ctr_read(&wc->idle_sleeps);
 	out->gre_in = ctr_read(&wc->gre_in);
 	out->ip_to_session = ctr_read(&wc->ip_to_session);
+	out->too_big_to_kernel = ctr_read(&wc->too_big_to_kernel);
 	out->handoff_out = ctr_read(&wc->handoff_out);
 	out->handoff_in = ctr_read(&wc->handoff_in);
 	out->ctrl_in = ctr_read(&wc->ctrl_in);

@@ -29,6 +29,7 @@ struct worker_counters {
 	uint64_t idle_sleeps;                /* nanosleep calls of the adaptive poll */
 	uint64_t gre_in;                     /* GRE to us taken by the tunnel path (upstream) */
 	uint64_t ip_to_session;              /* IPv4 for a session's address (downstream), wire and TAP */
+	uint64_t too_big_to_kernel;          /* larger than the tunnel MTU: the kernel fragments or says so */
 	uint64_t handoff_out, handoff_in;    /* packets handed to / taken from another worker */
 	uint64_t ctrl_in, ctrl_out;          /* PPP control frames to / from the control plane */
 	uint64_t ack_only;                   /* GRE ack-only packets sent */

@@ -144,6 +144,7 @@ static void worker_to_dict(unsigned int w, struct rte_tel_data *d)
 	add_u64(d, "idle_sleeps", wc.idle_sleeps);
 	add_u64(d, "gre_in", wc.gre_in);
 	add_u64(d, "ip_to_session", wc.ip_to_session);
+	add_u64(d, "too_big_to_kernel", wc.too_big_to_kernel);
 	add_u64(d, "handoff_out", wc.handoff_out);
 	add_u64(d, "handoff_in", wc.handoff_in);
 	add_u64(d, "ctrl_in", wc.ctrl_in);
@@ -416,6 +417,18 @@ static int cmd_session(const char *cmd, const char *params, struct rte_tel_data 
 	add_u64(d, "tx_drops", st.tx_drops);
 	add_u64(d, "ctrl_in", st.ctrl_in);
 	add_u64(d, "ctrl_out", st.ctrl_out);
+	/* The rate limit in effect (RouterOS "rx/tx", "" unlimited) and what it refused. */
+	struct cfg_rate_limit rl = { .is_set = st.rate_rx_bps != 0 || st.rate_tx_bps != 0,
+				     .rx_bps = st.rate_rx_bps, .tx_bps = st.rate_tx_bps };
+	char rate[CFG_RATE_STRLEN];
+	cfg_format_rate_limit(&rl, rate, sizeof(rate));
+	rte_tel_data_add_dict_string(d, "rate_limit", rate);
+	add_u64(d, "rate_rx_bps", st.rate_rx_bps);
+	add_u64(d, "rate_tx_bps", st.rate_tx_bps);
+	add_u64(d, "rate_limit_rx_drops", st.rate_rx_drops);
+	add_u64(d, "rate_limit_tx_drops", st.rate_tx_drops);
+	age = dp_session_last_data_age_ms((uint32_t)id);
+	add_u64(d, "last_data_ms", age < 0 ? 0 : (uint64_t)age);
 out:
 	pthread_mutex_unlock(&dp.lock);
 	return r;

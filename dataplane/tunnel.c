@@ -28,6 +28,8 @@
 #include "ppp_frame.h"
 #include "session_table.h"
 #include "tunnel.h"
+#include "tunnel_fib.h"
+#include "tunnel_mp.h"
 #include "worker.h"
 
 #define ETH_LEN           RTE_ETHER_HDR_LEN
@@ -258,10 +260,46 @@ static void gre_send(struct worker *w, struct dp_session *s, struct rte_mbuf *m,
 	outer_send(w, s, m, now);
 }
 
+/*
+ * RFC 1990 3, multilink agreed: m holds a PPP payload of protocol proto at
+ * bundle level (encrypted already, as ppp_generic does): its protocol field,
+ * then MP fragments within the link MTU, each framed as 0x003D.
+ */
+static void mp_send(struct worker *w, struct dp_session *s, struct rte_mbuf *m, uint16_t proto,
+		    uint64_t now)
+{
+	struct rte_mbuf *frags[MP_FRAGS_MAX];
+	bool pfc = (s->flags & DP_SESSION_F_PFC) != 0;
+	uint16_t pfl = ppp_proto_len(proto, pfc);
+	uint16_t hl = ppp_frame_hdr_len(PPP_FRAME_PROTO_MP, s->flags);
+	uint8_t *p = (uint8_t *)rte_pktmbuf_prepend(m, pfl);
+
+	if (unlikely(p == NULL)) {
+		drop_tx(w, s, m, DROP_NO_HEADROOM);
+		return;
+	}
+	ppp_proto_prepend(p + pfl, proto, pfc);
+	unsigned int n = tunnel_mp_fragment(w, s, m, frags);
+	for (unsigned int i = 0; i < n; i++) {
+		p = (uint8_t *)rte_pktmbuf_prepend(frags[i], hl);
+		if (unlikely(p == NULL)) {
+			drop_tx(w, s, frags[i], DROP_NO_HEADROOM);
+			continue;
+		}
+		ppp_frame_prepend(p + hl, PPP_FRAME_PROTO_MP, s->flags);
+		gre_send(w, s, frags[i], now);
+	}
+}
+
 /* m holds a PPP payload of protocol proto: the frame header, then GRE. */
 static void frame_send(struct worker *w, struct dp_session *s, struct rte_mbuf *m, uint16_t proto,
 		       uint64_t now)
 {
+	/* Multilink carries data protocols; LCP, and NCPs in clear, go on the link as before. */
+	if ((s->flags & DP_SESSION_F_MP) && proto < PPP_FRAME_PROTO_CTRL_MIN) {
+		mp_send(w, s, m, proto, now);
+		return;
+	}
 	uint16_t hl = ppp_frame_hdr_len(proto, s->flags);
 	uint8_t *p = (uint8_t *)rte_pktmbuf_prepend(m, hl);
 
@@ -293,13 +331,36 @@ static void mppe_send(struct worker *w, struct dp_session *s, struct rte_mbuf *m
 	frame_send(w, s, m, PPP_FRAME_PROTO_COMP, now);
 }
 
+/*
+ * Too big for the tunnel: the kernel's route to the session carries the
+ * tunnel MTU, so the kernel fragments the packet, or answers ICMP
+ * "fragmentation needed" when DF is set (RFC 1191, RFC 1812 4.2.2.7/5.2.6),
+ * with its own routing and source address. The packet goes to the TAP of
+ * the port it came in on (so reverse-path checks see it where its source
+ * lives); the fragments come back through that TAP into the tunnel. What
+ * the kernel itself sends too big (it knows the MTU: nothing) is dropped.
+ */
+static void encap_too_big(struct worker *w, struct dp_session *s, struct rte_mbuf *m)
+{
+	for (uint16_t i = 0; i < dp.n_ports; i++) {
+		if (dp.ports[i].port_id == m->port && dp.ports[i].enabled) {
+			/* The kernel decrements TTL again when it forwards. */
+			ipv4_ttl_restore(rte_pktmbuf_mtod(m, uint8_t *));
+			ctr_add(&w->wc.too_big_to_kernel, 1);
+			tx_kernel_ip(w, i, m);
+			return;
+		}
+	}
+	drop_tx(w, s, m, DROP_SESSION_MTU);
+}
+
 /* An IPv4 packet (data at its header, trimmed) into the session, which is up. */
 static void encap_ipv4(struct worker *w, struct dp_session *s, struct rte_mbuf *m, uint64_t now)
 {
 	uint16_t len = (uint16_t)m->pkt_len;
 
 	if (unlikely(len > s->mtu)) {
-		drop_tx(w, s, m, DROP_SESSION_MTU);
+		encap_too_big(w, s, m);
 		return;
 	}
 	if (s->mtu > IPV4_TCP_MSS_OVERHEAD)
@@ -342,6 +403,13 @@ static void down_owned(struct worker *w, struct session_ref r, struct rte_mbuf *
 	}
 	if (unlikely(s->state != SESSION_UP)) {
 		drop_tx(w, s, m, DROP_SESSION_NOT_UP);
+		return;
+	}
+	__atomic_store_n(&s->last_data_tsc, now, __ATOMIC_RELAXED);
+	/* Unlimited sessions pay this one test of a hot-line byte. */
+	if ((s->rate_on & SESSION_RATE_TX) && !rate_bucket_take(&s->rate.tx, m->pkt_len, now)) {
+		ctr_add(&s->rate.tx.drops, 1);
+		drop_tx(w, s, m, DROP_RATE_LIMIT_TX);
 		return;
 	}
 	encap_ipv4(w, s, m, now);
@@ -401,11 +469,15 @@ uint16_t tunnel_downstream_filter(struct worker *w, struct rte_mbuf **pkts, uint
 		struct rte_mbuf *m = pkts[i];
 		struct ipv4_info ii;
 
-		if (cand[i] < 0 || !(hits & (1ull << cand[i]))) {
+		struct session_ref r;
+
+		/* No session of that address: a route into one (tunnel_fib.h)? */
+		if (cand[i] >= 0 && (hits & (1ull << cand[i]))) {
+			r = found[cand[i]];
+		} else if (cand[i] < 0 || !tunnel_fib_lookup(dst[cand[i]], &r)) {
 			pkts[keep++] = m;
 			continue;
 		}
-		struct session_ref r = found[cand[i]];
 		uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *) + ETH_LEN;
 		enum ipv4_result ir = ipv4_check(ip, (uint16_t)(m->data_len - ETH_LEN), &ii);
 		if (unlikely(ir != IPV4_OK)) {
@@ -446,8 +518,8 @@ static void route_up(struct worker *w, struct dp_session *s, struct rte_mbuf *m,
 	struct session_ref r;
 	struct neigh_view v;
 
-	if (session_lookup_down(dst, &r)) {
-		/* Client to client, through us. */
+	if (session_lookup_down(dst, &r) || tunnel_fib_lookup(dst, &r)) {
+		/* Client to client (or to a route via a tunnel), through us. */
 		if (unlikely(!ipv4_ttl_decrement(ip))) {
 			drop(w, m, DROP_IPV4_TTL_EXPIRED);
 			return;
@@ -485,6 +557,21 @@ static void ack_note(struct worker *w, struct dp_session *s, uint32_t id, uint64
 	s->ack_due_tsc = now;
 	s->ack_next = w->ack_head;
 	w->ack_head = id;
+}
+
+/*
+ * Anti-spoofing beyond the session's own address. A pptp-client session
+ * takes any source: its server is our route to networks we do not know. A
+ * server session takes the sources routed into it (strict uRPF over the
+ * routes via tunnels).
+ */
+static inline bool src_routed_via(const struct dp_session *s, struct session_ref r, uint32_t src)
+{
+	struct session_ref via;
+
+	if (s->flags & DP_SESSION_F_CLIENT_ROLE)
+		return true;
+	return tunnel_fib_lookup(src, &via) && via.id == r.id && via.gen == r.gen;
 }
 
 /* A GRE frame (Ethernet on) for session r, on its owner. */
@@ -530,6 +617,24 @@ static void up_owned(struct worker *w, struct session_ref r, struct rte_mbuf *m,
 	if (unlikely(pr != PPP_FRAME_OK)) {
 		drop_rx(w, s, m, ppp_frame_drop_reason(pr));
 		return;
+	}
+	/*
+	 * RFC 1990: fragments are reassembled first, then the whole frame takes
+	 * the path below (MPPE at bundle level). Before network up the control
+	 * plane unwraps the peer's single-fragment NCP frames itself.
+	 */
+	if (fi.proto == PPP_FRAME_PROTO_MP && (s->flags & DP_SESSION_F_MP)) {
+		m = tunnel_mp_reassemble(w, s, r.id, m, frame + fi.hdr_len,
+					 (uint16_t)(flen - fi.hdr_len), now);
+		if (m == NULL)
+			return;
+		frame = rte_pktmbuf_mtod(m, uint8_t *);
+		flen = m->data_len;
+		pr = ppp_proto_parse(frame, flen, &fi);
+		if (unlikely(pr != PPP_FRAME_OK)) {
+			drop_rx(w, s, m, ppp_frame_drop_reason(pr));
+			return;
+		}
 	}
 	uint16_t proto = fi.proto;
 	uint8_t *pl = frame + fi.hdr_len;
@@ -580,8 +685,16 @@ static void up_owned(struct worker *w, struct session_ref r, struct rte_mbuf *m,
 			drop_rx(w, s, m, ipv4_drop_reason(ir));
 			return;
 		}
-		if (unlikely(ii.src != s->client_ip)) {
+		if (unlikely(ii.src != s->client_ip) && !src_routed_via(s, r, ii.src)) {
 			drop_rx(w, s, m, DROP_IPV4_SPOOFED);
+			return;
+		}
+		__atomic_store_n(&s->last_data_tsc, now, __ATOMIC_RELAXED);
+		/* Unlimited sessions pay this one test of a hot-line byte. */
+		if ((s->rate_on & SESSION_RATE_RX) &&
+		    !rate_bucket_take(&s->rate.rx, ii.total_len, now)) {
+			ctr_add(&s->rate.rx.drops, 1);
+			drop_rx(w, s, m, DROP_RATE_LIMIT_RX);
 			return;
 		}
 		rte_pktmbuf_adj(m, (uint16_t)(pl - rte_pktmbuf_mtod(m, uint8_t *)));
@@ -712,6 +825,8 @@ static void send_ack_only(struct worker *w, struct dp_session *s, uint64_t now)
 
 void tunnel_ack_tick(struct worker *w, uint64_t now)
 {
+	if (unlikely(w->mp_n_held != 0))
+		tunnel_mp_tick(w, now);
 	uint32_t *link = &w->ack_head;
 
 	while (*link != SESSION_NONE) {
@@ -786,12 +901,36 @@ static void apply_keys(struct dp_session *s, const struct dp_session_keys *k)
 }
 
 /*
+ * A new limit (network up, or a CoA): buckets restart full, drop counts go
+ * on. The control plane chose the burst (docs/dataplane.md).
+ */
+static void apply_rate(struct dp_session *s, const struct dp_session_rate *r)
+{
+	uint64_t hz = rte_get_tsc_hz();
+	uint64_t rx_drops = s->rate.rx.drops, tx_drops = s->rate.tx.drops;
+	uint8_t on = 0;
+
+	if (r->rx_bps != 0) {
+		rate_bucket_init(&s->rate.rx, r->rx_bps, r->rx_burst, hz);
+		on |= SESSION_RATE_RX;
+	}
+	if (r->tx_bps != 0) {
+		rate_bucket_init(&s->rate.tx, r->tx_bps, r->tx_burst, hz);
+		on |= SESSION_RATE_TX;
+	}
+	__atomic_store_n(&s->rate.rx.drops, rx_drops, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->rate.tx.drops, tx_drops, __ATOMIC_RELAXED);
+	s->rate_on = on;
+}
+
+/*
  * The owner lets go of the slot: off its ack list (the next life may have
  * another owner), keys wiped, and retired_gen published last, which is what
  * lets the control plane reuse the id.
  */
 static void apply_remove(struct worker *w, struct dp_session *s, uint32_t id)
 {
+	tunnel_mp_release(w, s);
 	if (s->ack_listed) {
 		uint32_t *link = &w->ack_head;
 		while (*link != SESSION_NONE && *link != id)
@@ -861,6 +1000,17 @@ void tunnel_msg(struct worker *w, struct dp_msg *msg, uint64_t now)
 			break;
 		}
 		apply_keys(s, &msg->u.keys);
+		tunnel_mp_apply_keys(w, s, &msg->u.keys);
+		apply_rate(s, &msg->u.keys.rate);
+		/* Idle time counts from network up. */
+		__atomic_store_n(&s->last_data_tsc, now, __ATOMIC_RELAXED);
+		break;
+	case DP_MSG_SESSION_RATE:
+		if (!live) {
+			drop_count(&w->wc, DROP_SESSION_GONE, 1);
+			break;
+		}
+		apply_rate(s, &msg->u.rate);
 		break;
 	case DP_MSG_SESSION_REMOVE:
 		if (!live) {

@@ -18,6 +18,7 @@
 #include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 
+#include "dod.h"
 #include "dp_msg.h"
 #include "session_table.h"
 #include "tunnel.h"
@@ -253,6 +254,47 @@ static uint16_t worker_rx_wire(struct worker *w, struct worker_port *wp, uint64_
 }
 
 /*
+ * Dial-on-demand (dod.h): the kernel's ARP requests for a placeholder gateway
+ * stay off the wire, and each tells the control plane that traffic waits.
+ * The kernel asks at most once a second per placeholder (and not at all once
+ * the control plane holds the entry), so one message each is cheap; a full
+ * ring loses a message, not the dial: the kernel asks again. Returns how many
+ * frames are left in pkts (order kept).
+ */
+static uint16_t worker_tap_dod_arp(struct worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t keep = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct dp_msg *msg;
+		uint32_t target;
+
+		if (likely(!dod_arp_request(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
+					    &target))) {
+			pkts[keep++] = m;
+			continue;
+		}
+		drop_count(&w->wc, DROP_DOD_ARP, 1);
+		rte_pktmbuf_free(m);
+		msg = dp_msg_alloc();
+		if (msg == NULL) {
+			drop_count(&w->wc, DROP_TO_CP_FULL, 1);
+			continue;
+		}
+		msg->type = DP_MSG_EVENT;
+		msg->session_id = DP_EVENT_NO_SESSION;
+		msg->u.event.kind = DP_EVENT_DOD_TRAFFIC;
+		msg->u.event.arg = target;
+		if (dp_msg_to_cp(msg) < 0) {
+			dp_msg_free(msg);
+			drop_count(&w->wc, DROP_TO_CP_FULL, 1);
+		}
+	}
+	return keep;
+}
+
+/*
  * The kernel's IPv4 for a session's address (replies from the appliance,
  * kernel-forwarded traffic) goes into the tunnel; everything else the kernel
  * sends through the TAP goes to the wire unchanged.
@@ -271,7 +313,8 @@ static uint16_t worker_rx_tap(struct worker *w, struct worker_port *wp, uint64_t
 	ctr_add(&pc->from_exception, n);
 	ctr_add(&pc->from_exception_bytes, bytes);
 	ctr_add(&w->wc.rx_packets, n);
-	uint16_t rest = tunnel_downstream_filter(w, pkts, n, true, now_tsc);
+	uint16_t rest = worker_tap_dod_arp(w, pkts, n);
+	rest = tunnel_downstream_filter(w, pkts, rest, true, now_tsc);
 	if (rest != n) {
 		bytes = 0;
 		for (uint16_t i = 0; i < rest; i++)

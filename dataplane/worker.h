@@ -20,7 +20,14 @@
 #include "stats.h"
 
 #define WORKER_BURST          32    /* rx burst and tx buffer size (l3fwd's MAX_PKT_BURST) */
-#define WORKER_MSG_BURST      8     /* control messages taken per pass: they are rare */
+/*
+ * Control messages taken per pass. Not rare during a burst of set-ups: every
+ * PPP control frame we send is one, ~10 a session (docs/PERFORMANCE.md,
+ * control plane). With 8, the ring backed up behind them: installs then lagged
+ * behind the hash entry (the client's first LCP frame dropped as session_gone,
+ * a 3 s restart) or found the ring full (the call refused).
+ */
+#define WORKER_MSG_BURST      32
 #define WORKER_DRAIN_US       100   /* flush partly filled tx buffers at least this often */
 #define WORKER_PREFETCH_AHEAD 3     /* packets ahead whose headers we prefetch */
 /* Adaptive poll: spin this many empty passes, then sleep, doubling the sleep up to the cap. */
@@ -67,6 +74,9 @@ struct worker {
 	uint64_t ack_delay_tsc;                /* SESSION_ACK_DELAY_US */
 	uint64_t nh_refresh_tsc;               /* SESSION_NH_REFRESH_MS */
 	uint32_t ack_head;                     /* sessions owing an ack (owner's list) */
+	uint32_t mp_n_held;                    /* sessions holding a half-reassembled packet */
+	uint32_t mp_held[SESSION_MP_HELD_MAX]; /* ... their ids (tunnel_mp_tick expires them) */
+	uint64_t mp_timeout_tsc;               /* SESSION_MP_TIMEOUT_MS */
 	struct session_cache_entry scache[SESSION_CACHE_SIZE];
 
 	/* Written by this worker only; read by telemetry. */

@@ -8,10 +8,12 @@ packages=(
 	# build
 	build-essential meson ninja-build pkg-config
 	dpdk dpdk-dev libdpdk-dev
-	libssl-dev libjansson-dev libradcli-dev libevent-dev
+	libssl-dev libjansson-dev libevent-dev
 	# tests: unit framework, fuzzing/sanitizer runtime, netns peers, captures
 	libcmocka-dev clang libclang-rt-14-dev
 	iproute2 iputils-ping ethtool python3 procps tshark
+	# tests/interop/test_radius.sh: a real RADIUS server and radclient
+	freeradius freeradius-utils
 )
 # The interop VM image (real pppd / pptp-linux / pptpd peers under qemu).
 if [ -f "$here/interop/deps.txt" ]; then
@@ -38,3 +40,7 @@ export DEBIAN_FRONTEND=noninteractive
 echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+# The tests start their own FreeRADIUS; the packaged service must not hold its ports.
+if [[ " ${missing[*]} " == *" freeradius "* ]]; then
+	$SUDO systemctl disable --now freeradius 2>/dev/null || $SUDO service freeradius stop 2>/dev/null || true
+fi

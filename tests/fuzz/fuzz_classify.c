@@ -4,7 +4,8 @@
  * meets. Input: byte 0 chooses how much of the frame is contiguous (the
  * first mbuf segment), the rest is the frame. The contiguous part is copied
  * into a buffer of exactly that size, so ASan catches any read past
- * data_len, not only past the frame. Checks the classifier's promises.
+ * data_len, not only past the frame. Checks the classifier's promises, and
+ * the TAP path's dial-on-demand ARP test (dod.h) over the same bytes.
  *
  *   clang -g -fsanitize=fuzzer,address,undefined -Idataplane \
  *         tests/fuzz/fuzz_classify.c dataplane/classify.c -o fuzz_classify
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "dod.h"
 
 #define ALL_CONTIGUOUS 0xffu
 #define IPV4_DST_OFF   16u
@@ -70,6 +72,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (pkt_len < CLS_ETH_HDR_LEN && c != DP_CLASS_DROP)
 		abort();  /* runts never pass */
+	/*
+	 * The worker's TAP path reads the same first segment for the kernel's
+	 * ARP for a dial-on-demand placeholder (dod.h): in bounds, and a match
+	 * names a placeholder.
+	 */
+	uint32_t target = 0;
+	if (dod_arp_request(buf, contig, &target) && !dod_is_placeholder(target))
+		abort();
 	free(buf);
 	return 0;
 }

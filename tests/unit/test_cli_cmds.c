@@ -167,6 +167,7 @@ static int teardown(void **state)
 	cfg_free(&live);
 	ip_pool_reset();
 	pptp_iface_provider_register(NULL);
+	pptp_client_provider_register(NULL);
 	unlink(cp.config_path);
 	snprintf(path, sizeof(path), "%s", tmpdir);
 	rmdir(path);
@@ -824,6 +825,106 @@ static void test_static_errors(void **state)
 	expect_err("/interface/pptp-server/set nope user=x", "no such item");
 }
 
+/* ---- /interface/pptp-client ---- */
+
+static bool fake_client_running(const char *name)
+{
+	return strcmp(name, "pptp-out1") == 0;
+}
+
+static const struct pptp_client_provider fake_client_provider = {
+	.running = fake_client_running,
+};
+
+/* The seed's client example, typed as the seed types it, prints the seed's lines. */
+static void test_seed_client(void **state)
+{
+	json_t *ret;
+
+	(void)state;
+	ret = run_json("/interface/pptp-client/add connect-to=192.168.62.2 disabled=no name=pptp-out1 "
+		       "password=StrongPass user=MT-User");
+	assert_string_equal(json_string_value(json_object_get(ret, "ret")), "*1");
+	json_decref(ret);
+	expect("/interface/pptp-client/print",
+	       "Flags: X - disabled; R - running\n"
+	       "0 name=\"pptp-out1\" max-mtu=1450 max-mru=1450 mrru=disabled connect-to=192.168.62.2 "
+	       "user=\"MT-User\" password=\"StrongPass\" profile=default-encryption keepalive-timeout=60 "
+	       "add-default-route=no dial-on-demand=no allow=pap,chap,mschap1,mschap2\n");
+	pptp_client_provider_register(&fake_client_provider);
+	expect("/interface/pptp-client/print",
+	       "Flags: X - disabled; R - running\n"
+	       "0 R name=\"pptp-out1\" max-mtu=1450 max-mru=1450 mrru=disabled connect-to=192.168.62.2 "
+	       "user=\"MT-User\" password=\"StrongPass\" profile=default-encryption keepalive-timeout=60 "
+	       "add-default-route=no dial-on-demand=no allow=pap,chap,mschap1,mschap2\n");
+	pptp_client_provider_register(NULL);
+	assert_config_is("{\"interface\": {\"ethernet\": [{\"name\": \"ether1\", \"device\": \"net_null0\"}],"
+			 " \"pptp-client\": [{\"name\": \"pptp-out1\", \"connect-to\": \"192.168.62.2\","
+			 " \"user\": \"MT-User\", \"password\": \"StrongPass\", \"disabled\": false}]},"
+			 " \"ip\": {\"pool\": [{\"name\": \"pptp-pool\", \"ranges\": [\"10.0.0.10-10.0.0.254\"]}]}}");
+	assert_file_matches_live();
+}
+
+static void test_client_commands(void **state)
+{
+	(void)state;
+	/* RouterOS adds clients disabled, named pptp-out1, pptp-out2, ... */
+	ok("/interface/pptp-client/add connect-to=192.0.2.1");
+	ok("/interface/pptp-client/add connect-to=192.0.2.2 user=u password=p allow=mschap2,pap "
+	   "add-default-route=yes default-route-distance=5 keepalive-timeout=1m max-mtu=1400 "
+	   "max-mru=1400 mrru=1600 profile=default dial-on-demand=yes");
+	expect("/interface/pptp-client/print",
+	       "Flags: X - disabled; R - running\n"
+	       "0 X name=\"pptp-out1\" max-mtu=1450 max-mru=1450 mrru=disabled connect-to=192.0.2.1 "
+	       "user=\"\" password=\"\" profile=default-encryption keepalive-timeout=60 "
+	       "add-default-route=no dial-on-demand=no allow=pap,chap,mschap1,mschap2\n"
+	       "\n"
+	       "1 X name=\"pptp-out2\" max-mtu=1400 max-mru=1400 mrru=1600 connect-to=192.0.2.2 "
+	       "user=\"u\" password=\"p\" profile=default keepalive-timeout=60 "
+	       "add-default-route=yes default-route-distance=5 dial-on-demand=yes allow=pap,mschap2\n");
+	ok("/interface/pptp-client/enable pptp-out2");
+	ok("/interface/pptp-client/set 0 name=office connect-to=198.51.100.1 disabled=no");
+	ok("/interface/pptp-client/disable office,pptp-out2");
+	expect("/interface/pptp-client/print count-only where disabled", "2\n");
+	ok("/interface/pptp-client/remove pptp-out2");
+	expect_json("/interface/pptp-client/print",
+		    "[{\".id\": \"*1\", \"name\": \"office\", \"max-mtu\": 1450, \"max-mru\": 1450,"
+		    " \"mrru\": \"disabled\", \"connect-to\": \"198.51.100.1\", \"user\": \"\","
+		    " \"password\": \"\", \"profile\": \"default-encryption\", \"keepalive-timeout\": 60,"
+		    " \"add-default-route\": false, \"dial-on-demand\": false,"
+		    " \"allow\": \"pap,chap,mschap1,mschap2\", \"disabled\": true, \"running\": false}]");
+	assert_file_matches_live();
+}
+
+static void test_client_errors(void **state)
+{
+	(void)state;
+	ok("/interface/pptp-client/add name=pptp-out1 connect-to=192.0.2.1");
+	ok("/interface/pptp-server/add name=pptp-in1 user=bob");
+	expect_err("/interface/pptp-client/add user=x", "missing value(s) of argument(s) connect-to");
+	expect_err("/interface/pptp-client/add name=pptp-out1 connect-to=192.0.2.9",
+		   "failure: entry already exists");
+	expect_err("/interface/pptp-client/add name=ether1 connect-to=192.0.2.9",
+		   "failure: already have interface with such name");
+	expect_err("/interface/pptp-client/add name=pptp-in1 connect-to=192.0.2.9",
+		   "failure: already have interface with such name");
+	expect_err("/interface/pptp-server/add name=pptp-out1 user=x",
+		   "failure: already have interface with such name");
+	expect_err("/interface/pptp-client/add connect-to=192.0.2.300", "invalid value for argument connect-to");
+	expect_err("/interface/pptp-client/set pptp-out1 default-route-distance=256",
+		   "value of default-route-distance out of range (0..255)");
+	expect_err("/interface/pptp-client/set pptp-out1 profile=nosuch",
+		   "input does not match any value of profile");
+	expect_err("/interface/pptp-client/set pptp-out1 allow=ntlm",
+		   "input does not match any value of allow");
+	expect_err("/interface/pptp-client/set nope disabled=no", "no such item");
+	expect_err("/interface/pptp-client/remove 3", "no such item");
+	/* A profile a client names cannot go. */
+	ok("/ppp/profile/add name=vpn");
+	ok("/interface/pptp-client/set pptp-out1 profile=vpn");
+	expect_err("/ppp/profile/remove vpn", "failure: profile is in use");
+}
+
 /* ---- /radius ---- */
 
 static void test_radius(void **state)
@@ -991,6 +1092,9 @@ int main(void)
 		T(test_server_settings),
 		T(test_static_entries),
 		T(test_static_errors),
+		T(test_seed_client),
+		T(test_client_commands),
+		T(test_client_errors),
 		T(test_radius),
 		T(test_radius_incoming),
 		T(test_json_equivalence),

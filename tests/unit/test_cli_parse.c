@@ -945,10 +945,10 @@ static void test_cmd_ip(void **state)
 	assert_json_text(data,
 		"[{\".id\": \"*3\", \"dst-address\": \"192.0.2.0/24\", \"routing-table\": \"main\", "
 		"\"gateway\": \"ether1\", \"immediate-gw\": \"ether1\", \"distance\": 0, "
-		"\"dynamic\": true, \"active\": true, \"connect\": true, \"static\": false},"
+		"\"dynamic\": true, \"active\": true, \"connect\": true, \"static\": false, \"vpn\": false},"
 		" {\".id\": \"*4\", \"dst-address\": \"10.0.0.0/8\", \"routing-table\": \"main\", "
 		"\"gateway\": \"ether2\", \"immediate-gw\": \"ether2\", \"distance\": 0, "
-		"\"dynamic\": true, \"active\": true, \"connect\": true, \"static\": false}]");
+		"\"dynamic\": true, \"active\": true, \"connect\": true, \"static\": false, \"vpn\": false}]");
 	json_decref(data);
 
 	s = run_ok("/ip/pool/print", false, NULL);

@@ -451,6 +451,8 @@ static const struct bad_case bad_cases[] = {
 	  { "ip.route[0].gateway: \"192.0.2.01\" is not an IPv4 address" } },
 	{ "gateway three octets", "{\"ip\":{\"route\":[{\"gateway\":\"192.0.2\"}]}}",
 	  { "ip.route[0].gateway: \"192.0.2\" is not an IPv4 address" } },
+	{ "gateway name with a slash", "{\"ip\":{\"route\":[{\"gateway\":\"a/b\"}]}}",
+	  { "ip.route[0].gateway: \"a/b\" is not an IPv4 address or an interface name" } },
 	{ "connect-to trailing space",
 	  "{\"interface\":{\"pptp-client\":[{\"name\":\"c\",\"connect-to\":\"192.0.2.1 \"}]}}",
 	  { "interface.pptp-client[0].connect-to: \"192.0.2.1 \" is not an IPv4 address" } },
@@ -603,6 +605,9 @@ static const struct bad_case bad_cases[] = {
 	  { "ip.address[0].interface: \"ether9\" is not an ethernet interface" } },
 	{ "secret with a missing profile", "{\"ppp\":{\"secret\":[{\"name\":\"u\",\"profile\":\"nosuch\"}]}}",
 	  { "ppp.secret[0].profile: \"nosuch\" is not a profile" } },
+	{ "route via an interface that is not a tunnel",
+	  "{\"ip\":{\"route\":[{\"dst-address\":\"10.9.0.0/16\",\"gateway\":\"nosuch\"}]}}",
+	  { "ip.route[0].gateway: \"nosuch\" is not a pptp-client or pptp-server interface" } },
 	{ "client with a missing profile",
 	  "{\"interface\":{\"pptp-client\":[{" CLIENT_A ",\"profile\":\"nosuch\"}]}}",
 	  { "interface.pptp-client[0].profile: \"nosuch\" is not a profile" } },
@@ -836,7 +841,7 @@ static void test_builtin_redefined(void **state)
 
 	(void)state;
 	load_ok("{\"ppp\":{\"profile\":["
-		"{\"name\":\"vpn\",\"use-encryption\":\"required\"},"
+		"{\"name\":\"vpn\",\"use-encryption\":\"required\",\"mppe-mode\":\"stateful\"},"
 		"{\"name\":\"default-encryption\",\"remote-address\":\"10.0.0.5\"},"
 		"{\"name\":\"default\",\"use-encryption\":\"no\"}]}}", &cfg);
 	assert_int_equal(cfg.n_ppp_profile, 3);
@@ -848,6 +853,8 @@ static void test_builtin_redefined(void **state)
 	assert_true(cfg.ppp_profile[1].remote_address.is_set);
 	assert_int_equal(cfg.ppp_profile[1].remote_address.addr, IP(10, 0, 0, 5));
 	assert_string_equal(cfg.ppp_profile[2].name, "vpn");
+	assert_int_equal(cfg.ppp_profile[2].mppe_mode, CFG_MPPE_MODE_STATEFUL);
+	assert_int_equal(cfg.ppp_profile[1].mppe_mode, CFG_MPPE_MODE_ANY);
 	assert_int_equal(cfg.ppp_profile[2].use_encryption, CFG_ENC_REQUIRED);
 	assert_round_trip(&cfg);
 	cfg_free(&cfg);
@@ -1378,6 +1385,18 @@ static void test_parse_rate_mrru_words(void **state)
 	assert_string_equal(buf, "10M/20M");
 	assert_int_equal(cfg_parse_rate_limit("512k", &r), 0);
 	assert_int_equal(r.tx_bps, 512000);
+	/* The forms profiles and Mikrotik-Rate-Limit use: mixed suffixes, 0 = no limit that way. */
+	assert_int_equal(cfg_parse_rate_limit("512k/1M", &r), 0);
+	assert_int_equal(r.rx_bps, 512000);
+	assert_int_equal(r.tx_bps, 1000000);
+	cfg_format_rate_limit(&r, buf, sizeof(buf));
+	assert_string_equal(buf, "512k/1M");
+	assert_int_equal(cfg_parse_rate_limit("2M/4M", &r), 0);
+	assert_int_equal(r.rx_bps, 2000000);
+	assert_int_equal(r.tx_bps, 4000000);
+	assert_int_equal(cfg_parse_rate_limit("0/1M", &r), 0);
+	assert_true(r.is_set);
+	assert_int_equal(r.rx_bps, 0);
 	assert_int_equal(cfg_parse_rate_limit("1G/1500", &r), 0);
 	cfg_format_rate_limit(&r, buf, sizeof(buf));
 	assert_string_equal(buf, "1G/1500");

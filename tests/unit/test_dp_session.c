@@ -41,6 +41,7 @@
 #include "stats.h"
 #include "test_dp_frames.h"
 #include "tunnel.h"
+#include "tunnel_fib.h"
 #include "worker.h"
 
 #define RING_SLOTS  256
@@ -1032,6 +1033,192 @@ static void test_telemetry_sessions(void **state)
 	expect_no_leak();
 }
 
+/* ---- rate limit: the owner's buckets on a controlled clock ---- */
+
+static void run_at(uint64_t now)
+{
+	worker_poll_once(w, now);
+	worker_drain_tx(w);
+}
+
+/* Frames on wire_tx to the LAN host (the client's data, forwarded); everything is taken. */
+static unsigned int take_to_lan(void)
+{
+	struct rte_mbuf *m = NULL;
+	unsigned int n = 0;
+
+	while (rte_ring_dequeue(wire_tx, (void **)&m) == 0) {
+		n += memcmp(rte_pktmbuf_mtod(m, uint8_t *), lan_mac, 6) == 0;
+		rte_pktmbuf_free(m);
+	}
+	return n;
+}
+
+/* Data frames on wire_tx to the client (acks alone are skipped), decrypted by it. */
+static unsigned int client_take_data(struct client *c, size_t ip_len)
+{
+	struct rx_view v;
+	unsigned int n = 0;
+
+	while (rte_ring_count(wire_tx) > 0) {
+		client_take(wire_tx, c, &v);
+		if (v.len == 0)
+			continue;
+		assert_int_equal(v.proto, PPP_FRAME_PROTO_IP);
+		assert_int_equal(v.len, ip_len);
+		n++;
+	}
+	return n;
+}
+
+/* n packets of ip_len bytes from the LAN host to the client, all in one rx burst. */
+static void lan_send(unsigned int n, size_t ip_len)
+{
+	uint8_t f[TF_MAX_FRAME];
+
+	for (unsigned int i = 0; i < n; i++) {
+		size_t fl = tf_eth(f, tf_our_mac, lan_mac, 0x0800);
+		size_t il = inner_ipv4(f + fl, LAN_IP, CLIENT_IP, ip_len - TF_IPV4_LEN, 64);
+		inject(wire_rx, f, fl + il);
+	}
+}
+
+#define RATE_BURST_PKTS 30u   /* one rx burst (WORKER_BURST is 32) */
+#define RATE_IP_LEN     1000u
+#define MS_TSC(ms)      (rte_get_tsc_hz() / 1000 * (ms))
+
+/*
+ * 1 Mbit/s up, 2 Mbit/s down, 10,000-byte buckets, 1000-byte packets: a
+ * burst of 30 passes 10 each way and drops 20; 40 ms later the rate has
+ * refilled 5,000 bytes up and 10,000 down. Dropped packets were never
+ * encrypted, so stateful MPPE stays in step; a CoA to 0/0 lifts the limit.
+ */
+static void test_rate_limit_burst_refill(void **state)
+{
+	uint8_t inner[TF_MAX_FRAME];
+	struct dp_session_stats st;
+	struct dp_session_rate rate = { .rx_bps = 1000000, .tx_bps = 2000000,
+					.rx_burst = 10000, .tx_burst = 10000 };
+	struct client c;
+	char buf[16384];
+	(void)state;
+
+	client_open(&c, 40, 400, CLIENT_IP, 128, false);
+	client_up(&c, w);
+	assert_int_equal(dp_session_set_rate(c.id, &rate), 0);
+	uint64_t t0 = rte_rdtsc();
+	run_at(t0);  /* the owner applies it: buckets full */
+
+	/* Upstream. */
+	uint64_t d_rx = drops(DROP_RATE_LIMIT_RX);
+	for (unsigned int i = 0; i < RATE_BURST_PKTS; i++)
+		client_send_ip(&c, CLIENT_IP, LAN_IP, RATE_IP_LEN - TF_IPV4_LEN, true, inner);
+	run_at(t0);
+	assert_int_equal(take_to_lan(), 10);
+	assert_int_equal(drops(DROP_RATE_LIMIT_RX) - d_rx, 20);
+	for (unsigned int i = 0; i < RATE_BURST_PKTS; i++)
+		client_send_ip(&c, CLIENT_IP, LAN_IP, RATE_IP_LEN - TF_IPV4_LEN, true, inner);
+	run_at(t0 + MS_TSC(40));
+	assert_int_equal(take_to_lan(), 5);
+	assert_int_equal(drops(DROP_RATE_LIMIT_RX) - d_rx, 45);
+
+	/* Downstream, encrypted after the bucket: the client decrypts every one it gets. */
+	uint64_t d_tx = drops(DROP_RATE_LIMIT_TX);
+	lan_send(RATE_BURST_PKTS, RATE_IP_LEN);
+	run_at(t0 + MS_TSC(40));
+	assert_int_equal(client_take_data(&c, RATE_IP_LEN), 10);
+	assert_int_equal(drops(DROP_RATE_LIMIT_TX) - d_tx, 20);
+	lan_send(RATE_BURST_PKTS, RATE_IP_LEN);
+	run_at(t0 + MS_TSC(80));
+	assert_int_equal(client_take_data(&c, RATE_IP_LEN), 10);
+	assert_int_equal(drops(DROP_RATE_LIMIT_TX) - d_tx, 40);
+
+	assert_int_equal(dp_session_stats(c.id, &st), 0);
+	assert_int_equal(st.rate_rx_bps, 1000000);
+	assert_int_equal(st.rate_tx_bps, 2000000);
+	assert_int_equal(st.rate_rx_drops, 45);
+	assert_int_equal(st.rate_tx_drops, 40);
+	assert_int_equal(st.rx_drops, 45);
+	assert_int_equal(st.tx_drops, 40);
+	telemetry_query("/pptpgw/session,40", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "\"rate_limit\":\"1M/2M\""));
+	assert_non_null(strstr(buf, "\"rate_limit_rx_drops\":45"));
+	telemetry_query("/pptpgw/drops", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "\"rate_limit_rx\""));
+	assert_non_null(strstr(buf, "\"rate_limit_tx\""));
+
+	/* Lifted (0 is unlimited): the same bursts at the same instant all pass. */
+	memset(&rate, 0, sizeof(rate));
+	assert_int_equal(dp_session_set_rate(c.id, &rate), 0);
+	run_at(t0 + MS_TSC(80));
+	for (unsigned int i = 0; i < RATE_BURST_PKTS; i++)
+		client_send_ip(&c, CLIENT_IP, LAN_IP, RATE_IP_LEN - TF_IPV4_LEN, true, inner);
+	run_at(t0 + MS_TSC(80));
+	assert_int_equal(take_to_lan(), RATE_BURST_PKTS);
+	lan_send(RATE_BURST_PKTS, RATE_IP_LEN);
+	run_at(t0 + MS_TSC(80));
+	assert_int_equal(client_take_data(&c, RATE_IP_LEN), RATE_BURST_PKTS);
+	assert_int_equal(dp_session_stats(c.id, &st), 0);
+	assert_int_equal(st.rate_rx_bps + st.rate_tx_bps, 0);
+	telemetry_query("/pptpgw/session,40", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "\"rate_limit\":\"\""));
+	client_close(&c);
+	expect_no_leak();
+}
+
+/*
+ * The limit given at network up (dp_session_keys.rate) is in force from the
+ * first packet, in one direction only here; an unlimited session beside it
+ * passes a whole burst.
+ */
+static void test_rate_limit_at_network_up_and_unlimited(void **state)
+{
+	uint8_t inner[TF_MAX_FRAME];
+	struct dp_session_keys k = { .client_ip = CLIENT_IP, .mtu = MTU, .mru = MTU,
+				     .rate = { .tx_bps = 1000000, .tx_burst = 5000 } };
+	struct client lim, free_c;
+	(void)state;
+
+	client_open(&lim, 41, 410, CLIENT_IP, 0, false);
+	assert_int_equal(dp_session_network_up(lim.id, &k), 0);
+	client_open(&free_c, 42, 420, CLIENT2_IP, 0, false);
+	client_up(&free_c, w);
+	uint64_t t0 = rte_rdtsc();
+	run_at(t0);
+
+	/* Limited down only: 5 of 30 pass down, all 30 pass up. */
+	lan_send(RATE_BURST_PKTS, RATE_IP_LEN);
+	run_at(t0);
+	assert_int_equal(client_take_data(&lim, RATE_IP_LEN), 5);
+	for (unsigned int i = 0; i < RATE_BURST_PKTS; i++)
+		client_send_ip(&lim, CLIENT_IP, LAN_IP, RATE_IP_LEN - TF_IPV4_LEN, false, inner);
+	run_at(t0);
+	assert_int_equal(take_to_lan(), RATE_BURST_PKTS);
+
+	/* The unlimited session, same instant, both ways. */
+	uint64_t d = drops(DROP_RATE_LIMIT_RX) + drops(DROP_RATE_LIMIT_TX);
+	for (unsigned int i = 0; i < RATE_BURST_PKTS; i++)
+		client_send_ip(&free_c, CLIENT2_IP, LAN_IP, RATE_IP_LEN - TF_IPV4_LEN, false, inner);
+	run_at(t0);
+	assert_int_equal(take_to_lan(), RATE_BURST_PKTS);
+	uint8_t f[TF_MAX_FRAME];
+	for (unsigned int i = 0; i < RATE_BURST_PKTS; i++) {
+		size_t fl = tf_eth(f, tf_our_mac, lan_mac, 0x0800);
+		size_t il = inner_ipv4(f + fl, LAN_IP, CLIENT2_IP, RATE_IP_LEN - TF_IPV4_LEN, 64);
+		inject(wire_rx, f, fl + il);
+	}
+	run_at(t0);
+	assert_int_equal(client_take_data(&free_c, RATE_IP_LEN), RATE_BURST_PKTS);
+	assert_int_equal(drops(DROP_RATE_LIMIT_RX) + drops(DROP_RATE_LIMIT_TX), d);
+
+	/* Data just passed: idle near 0; an id not installed has no idle time. */
+	assert_true(dp_session_last_data_age_ms(lim.id) < 1000);
+	assert_int_equal(dp_session_last_data_age_ms(N_SESSIONS), -1);
+	client_close(&lim);
+	client_close(&free_c);
+	expect_no_leak();
+}
+
 /* ---- two workers: handoff to the owner ---- */
 
 #define MQ 2
@@ -1140,6 +1327,141 @@ static void test_handoff_to_owner(void **state)
 	expect_no_leak();
 }
 
+/* ---- routes into sessions (tunnel_fib.h) and the client role ---- */
+
+/* client_up with extra session flags (DP_SESSION_F_CLIENT_ROLE). */
+static void client_up_flags(struct client *c, uint8_t flags)
+{
+	struct dp_session_keys k = {
+		.client_ip = c->ip, .mtu = MTU, .mru = MTU, .mppe_bits = 0, .flags = flags,
+	};
+
+	assert_int_equal(dp_session_network_up(c->id, &k), 0);
+	run_w(w);
+}
+
+/* A LAN frame to dst from the wire: how many GRE packets left for the peer. */
+static unsigned int lan_to(uint32_t dst, struct client *c)
+{
+	uint8_t f[TF_MAX_FRAME];
+	size_t fl = tf_eth(f, tf_our_mac, lan_mac, 0x0800);
+	size_t il = inner_ipv4(f + fl, LAN_IP, dst, 40, 64);
+	unsigned int n = 0;
+	struct rx_view v;
+
+	inject(wire_rx, f, fl + il);
+	run();
+	while (rte_ring_count(wire_tx) > 0) {
+		struct rte_mbuf *m = NULL;
+		const uint8_t *o;
+
+		assert_int_equal(rte_ring_dequeue(wire_tx, (void **)&m), 0);
+		o = rte_pktmbuf_mtod(m, const uint8_t *);
+		/* GRE to the peer, or the frame forwarded elsewhere. */
+		if (m->pkt_len > TF_ETH_LEN + 20 && o[TF_ETH_LEN + 9] == 47) {
+			rte_pktmbuf_free(m);
+			n++;
+			continue;
+		}
+		rte_pktmbuf_free(m);
+	}
+	(void)c;
+	(void)v;
+	while (rte_ring_count(tap_tx) > 0) {
+		struct rte_mbuf *m = NULL;
+
+		assert_int_equal(rte_ring_dequeue(tap_tx, (void **)&m), 0);
+		rte_pktmbuf_free(m);
+	}
+	return n;
+}
+
+static void drain_out(void)
+{
+	struct rte_mbuf *m = NULL;
+
+	while (rte_ring_dequeue(wire_tx, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+	while (rte_ring_dequeue(tap_tx, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+}
+
+static void test_routes_into_sessions(void **state)
+{
+	uint8_t inner[TF_MAX_FRAME];
+	struct client cl, sv;
+	(void)state;
+
+	/* A pptp-client session (its peer's tunnel address 10.0.0.1) and a server session. */
+	client_open(&cl, 40, 400, tf_ip(10, 0, 0, 1), 0, false);
+	client_up_flags(&cl, DP_SESSION_F_CLIENT_ROLE);
+	client_open(&sv, 41, 410, CLIENT_IP, 0, false);
+	client_up_flags(&sv, 0);
+
+	/* No table: only the /32s; the default route does not exist yet. */
+	assert_int_equal(lan_to(tf_ip(10, 9, 1, 1), &cl), 0);
+	assert_int_equal(lan_to(tf_ip(10, 0, 0, 1), &cl), 1);
+
+	/* 10.9.0.0/16 and the default into the client session, 10.1.1.0/24 into the server's. */
+	const struct tunnel_fib_route r[] = {
+		{ .prefix = tf_ip(10, 9, 0, 0), .len = 16, .via_session = true, .session_id = 40 },
+		{ .prefix = 0, .len = 0, .via_session = true, .session_id = 40 },
+		{ .prefix = tf_ip(10, 1, 1, 0), .len = 24, .via_session = true, .session_id = 41 },
+		{ .prefix = tf_ip(192, 0, 2, 0), .len = 24, .via_session = false },
+		{ .prefix = tf_ip(10, 9, 9, 0), .len = 24, .via_session = false },
+		{ .prefix = tf_ip(10, 8, 0, 0), .len = 16, .via_session = true, .session_id = 63 },
+	};
+	assert_int_equal(tunnel_fib_publish(r, sizeof(r) / sizeof(r[0])), 0);
+	assert_non_null(tunnel_fib_live);
+	/* An id not installed (63) is left out. */
+	assert_int_equal(tunnel_fib_live->n, 5);
+	/* Longest prefix first, pass entries where they belong. */
+	struct session_ref ref;
+	assert_true(tunnel_fib_lookup(tf_ip(10, 9, 1, 1), &ref));
+	assert_int_equal(ref.id, 40);
+	assert_false(tunnel_fib_lookup(tf_ip(10, 9, 9, 9), &ref));
+	assert_false(tunnel_fib_lookup(LAN_IP, &ref));
+	assert_true(tunnel_fib_lookup(tf_ip(203, 0, 113, 7), &ref));
+	assert_int_equal(ref.id, 40);
+	assert_true(tunnel_fib_lookup(tf_ip(10, 1, 1, 2), &ref));
+	assert_int_equal(ref.id, 41);
+
+	/* Downstream: the LAN's packets follow the routes into the tunnels. */
+	assert_int_equal(lan_to(tf_ip(10, 9, 1, 1), &cl), 1);
+	assert_int_equal(lan_to(tf_ip(203, 0, 113, 7), &cl), 1);
+	assert_int_equal(lan_to(tf_ip(10, 9, 9, 9), &cl), 0);
+
+	/* Upstream, client role: any source is taken (the server routes for networks behind it). */
+	uint64_t b = drops(DROP_IPV4_SPOOFED);
+	client_send_ip(&cl, tf_ip(10, 2, 2, 2), LAN_IP, 20, false, inner);
+	run();
+	assert_int_equal(drops(DROP_IPV4_SPOOFED) - b, 0);
+	drain_out();
+	/* Upstream, server role: its address and what is routed into it; nothing else. */
+	client_send_ip(&sv, tf_ip(10, 1, 1, 2), LAN_IP, 20, false, inner);
+	run();
+	assert_int_equal(drops(DROP_IPV4_SPOOFED) - b, 0);
+	client_send_ip(&sv, tf_ip(10, 9, 1, 1), LAN_IP, 20, false, inner);
+	run();
+	assert_int_equal(drops(DROP_IPV4_SPOOFED) - b, 1);
+	drain_out();
+	/* From the server session into a route of the client session: tunnel to tunnel. */
+	client_send_ip(&sv, CLIENT_IP, tf_ip(10, 9, 1, 1), 20, false, inner);
+	run();
+	struct rx_view v;
+	client_take(wire_tx, &cl, &v);
+	assert_int_equal(v.proto, PPP_FRAME_PROTO_IP);
+	drain_out();
+
+	/* Withdrawn: back to the /32s only. */
+	assert_int_equal(tunnel_fib_publish(NULL, 0), 0);
+	assert_null(tunnel_fib_live);
+	assert_int_equal(lan_to(tf_ip(10, 9, 1, 1), &cl), 0);
+	client_close(&cl);
+	client_close(&sv);
+	expect_no_leak();
+}
+
 int main(void)
 {
 	char prefix[64];
@@ -1170,6 +1492,10 @@ int main(void)
 		cmocka_unit_test(test_remove_then_dropped_and_reinstall),
 		cmocka_unit_test(test_many_sessions),
 		cmocka_unit_test(test_telemetry_sessions),
+		cmocka_unit_test(test_routes_into_sessions),
+		/* Last: they run the worker on a clock slightly ahead of the TSC. */
+		cmocka_unit_test(test_rate_limit_burst_refill),
+		cmocka_unit_test(test_rate_limit_at_network_up_and_unlimited),
 	};
 	const struct CMUnitTest mq_tests[] = {
 		cmocka_unit_test(test_handoff_to_owner),

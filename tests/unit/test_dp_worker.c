@@ -245,6 +245,36 @@ static void test_arp_from_tap_not_learned(void **state)
 	expect_no_leak();
 }
 
+/*
+ * Dial-on-demand (dod.h): the kernel's ARP request for a placeholder gateway
+ * stays off the wire, is counted, and tells the control plane which one;
+ * its ARP for anything else goes out as before.
+ */
+static void test_tap_arp_for_placeholder(void **state)
+{
+	uint8_t f[TF_MAX_FRAME];
+	struct dp_msg *msgs[4];
+	const uint32_t kernel_ip = tf_ip(192, 0, 2, 77);
+	uint64_t before = stats_drop_total(DROP_DOD_ARP);
+	(void)state;
+
+	size_t n = tf_arp(f, 1, tf_our_mac, kernel_ip, tf_ip(10, 112, 112, 3));
+	inject(tap_rx, f, n);
+	size_t n2 = tf_arp(f, 1, tf_our_mac, kernel_ip, PEER_IP);
+	inject(tap_rx, f, n2);
+	run();
+	expect_frame(wire_tx, f, n2);
+	expect_empty();
+	assert_int_equal(stats_drop_total(DROP_DOD_ARP) - before, 1);
+	assert_int_equal(dp_msg_from_workers(msgs, 4), 1);
+	assert_int_equal(msgs[0]->type, DP_MSG_EVENT);
+	assert_int_equal(msgs[0]->session_id, DP_EVENT_NO_SESSION);
+	assert_int_equal(msgs[0]->u.event.kind, DP_EVENT_DOD_TRAFFIC);
+	assert_int_equal(msgs[0]->u.event.arg, tf_ip(10, 112, 112, 3));
+	dp_msg_free(msgs[0]);
+	expect_no_leak();
+}
+
 static void test_icmp_echo_to_exception(void **state)
 {
 	uint8_t f[TF_MAX_FRAME];
@@ -661,7 +691,12 @@ int main(void)
 	char prefix[64];
 
 	snprintf(prefix, sizeof(prefix), "--file-prefix=test_dp_worker_%d", (int)getpid());
-	char *argv[] = { "test_dp_worker", "--no-huge", "--no-pci", "-m", "128", prefix, "-l", "0",
+	/*
+	 * -m 256: both groups set the dataplane up in one process and the first
+	 * one's tables stay allocated (dp_stop, no teardown); at 128 the second
+	 * set-up came close enough to the limit to crash in a neighbour lookup.
+	 */
+	char *argv[] = { "test_dp_worker", "--no-huge", "--no-pci", "-m", "256", prefix, "-l", "0",
 			 "--log-level=lib.eal:error", NULL };
 	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0)
 		return 1;
@@ -675,6 +710,7 @@ int main(void)
 		cmocka_unit_test(test_port_info),
 		cmocka_unit_test(test_arp_request_to_exception_and_learned),
 		cmocka_unit_test(test_arp_from_tap_not_learned),
+		cmocka_unit_test(test_tap_arp_for_placeholder),
 		cmocka_unit_test(test_icmp_echo_to_exception),
 		cmocka_unit_test(test_gre_to_us_without_session_dropped),
 		cmocka_unit_test(test_exception_to_wire),

@@ -578,6 +578,146 @@ static void test_linux_ipcp_and_ipv6cp(void **state)
 	end_free(s);
 }
 
+/* RFC 1990 5.1.1: MRRU agreed both ways reaches network up; one way is no multilink. */
+static void test_b2b_mrru(void **state)
+{
+	static const struct { uint16_t srv, cli, want_s_tx, want_s_rx; } cases[] = {
+		{ 1600, 1600, 1600, 1600 },
+		{ 1600, 1500, 1500, 1600 },   /* each side sends within the other's MRRU */
+		{ 1600, 0, 0, 0 },            /* the client rejects MRRU: no multilink */
+		{ 0, 1600, 0, 0 },            /* the server rejects it */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ppp_params sp, cp;
+		struct end *s, *c;
+		struct ppp_info si;
+
+		server_params(&sp);
+		sp.mrru = cases[i].srv;
+		ppp_params_default(&cp, PPP_ROLE_CLIENT);
+		cp.mrru = cases[i].cli;
+		s = end_new("server", &sp);
+		c = end_new("client", &cp);
+		wire(s, c);
+		ppp_start(s->l);
+		ppp_start(c->l);
+		pump(s, c);
+		assert_int_equal(s->net_ups, 1);
+		assert_int_equal(c->net_ups, 1);
+		assert_int_equal(s->net.mp_mrru_tx, cases[i].want_s_tx);
+		assert_int_equal(s->net.mp_mrru_rx, cases[i].want_s_rx);
+		assert_int_equal(c->net.mp_mrru_tx, cases[i].want_s_rx);
+		assert_int_equal(c->net.mp_mrru_rx, cases[i].want_s_tx);
+		assert_false(s->net.mp_ssn_tx || s->net.mp_ssn_rx || c->net.mp_ssn_tx || c->net.mp_ssn_rx);
+		/* The link MTU stays what it was: it bounds each fragment. */
+		assert_int_equal(s->net.mtu, 1450);
+		ppp_get_info(s->l, &si);
+		assert_int_equal(si.mrru, cases[i].want_s_rx);
+		end_free(s);
+		end_free(c);
+	}
+}
+
+/*
+ * pppd with `multilink`: MRRU, short sequence numbers and an endpoint
+ * discriminator in its LCP request (all acked), then its NCPs through the
+ * bundle before our dataplane knows of it: IPCP inside MP, one fragment,
+ * protocol field compressed or not. We unwrap and answer them.
+ */
+static void test_pppd_multilink(void **state)
+{
+	struct ppp_params sp;
+	struct end *s = NULL;
+	static const uint8_t creq[] = { LCP_OPT_MAGIC, 6, 0x5a, 0x5a, 0x5a, 0x5a,
+					LCP_OPT_MRRU, 4, 0x05, 0xDC, LCP_OPT_SSNHF, 2,
+					LCP_OPT_EPDISC, 10, 1, 'p', 'p', 'p', 'd', '-', 'v', 'm' };
+	static const uint8_t ipcp_req[] = { IPCP_OPT_ADDRESS, 6, 0, 0, 0, 0 };
+	static const uint8_t want[] = { IPCP_OPT_ADDRESS, 6, 10, 0, 0, 5 };
+	const uint8_t *pkt;
+	size_t len;
+	struct ppp_info info;
+
+	(void)state;
+	server_params(&sp);
+	sp.mrru = 1600;
+	s = end_new("server", &sp);
+	ppp_start(s->l);
+	pkt = expect(s, PPP_PROTO_LCP, PPP_CODE_CONF_REQ, &len);
+	/* Our request carries MRRU 1600 (and no endpoint discriminator: pppd needs none). */
+	bool mrru_seen = false;
+	for (size_t o = PPP_CP_HDR_LEN; o + 2 <= len; o += pkt[o + 1]) {
+		assert_int_not_equal(pkt[o], LCP_OPT_EPDISC);
+		if (pkt[o] == LCP_OPT_MRRU) {
+			assert_int_equal(ppp_get16(pkt + o + 2), 1600);
+			mrru_seen = true;
+		}
+	}
+	assert_true(mrru_seen);
+	inject(s, PPP_PROTO_LCP, PPP_CODE_CONF_ACK, pkt[1], pkt + PPP_CP_HDR_LEN, len - PPP_CP_HDR_LEN);
+	inject(s, PPP_PROTO_LCP, PPP_CODE_CONF_REQ, 1, creq, sizeof(creq));
+	expect(s, PPP_PROTO_LCP, PPP_CODE_CONF_ACK, NULL);
+	{
+		static const uint8_t resp[] = { FAKE_RESPONSE, 1, 0, 4 };
+		uint8_t f[4 + sizeof(resp)] = { PPP_ADDRESS, PPP_CONTROL };
+
+		expect(s, PPP_PROTO_CHAP, FAKE_CHALLENGE, NULL);
+		ppp_put16(f + 2, PPP_PROTO_CHAP);
+		memcpy(f + 4, resp, sizeof(resp));
+		ppp_input(s->l, f, sizeof(f));
+		expect(s, PPP_PROTO_CHAP, FAKE_SUCCESS, NULL);
+	}
+	assert_int_equal(ppp_phase(s->l), PPP_PHASE_NETWORK);
+	for (int compressed = 0; compressed < 2; compressed++) {
+		/* FF 03 00 3D, B E and a sequence number, then IPCP (80 21: never compressed). */
+		uint8_t f[64] = { PPP_ADDRESS, PPP_CONTROL, 0x00, 0x3D, 0xC0, 0, 0, (uint8_t)compressed };
+		size_t n = 8;
+
+		ppp_put16(f + n, PPP_PROTO_IPCP);
+		n += 2;
+		f[n++] = PPP_CODE_CONF_REQ;
+		f[n++] = (uint8_t)(1 + compressed);
+		ppp_put16(f + n, (uint16_t)(PPP_CP_HDR_LEN + sizeof(ipcp_req)));
+		n += 2;
+		memcpy(f + n, ipcp_req, sizeof(ipcp_req));
+		n += sizeof(ipcp_req);
+		if (compressed) {
+			/* The MP protocol field itself compressed (PFC): 3D. */
+			memmove(f + 2, f + 3, n - 3);
+			n--;
+		}
+		ppp_input(s->l, f, n);
+		pkt = expect(s, PPP_PROTO_IPCP, PPP_CODE_CONF_NAK, &len);
+		assert_int_equal(pkt[1], 1 + compressed);
+		assert_memory_equal(pkt + PPP_CP_HDR_LEN, want, sizeof(want));
+	}
+	/* A fragment of a larger packet is data: counted, not answered. */
+	{
+		static const uint8_t frag[] = { PPP_ADDRESS, PPP_CONTROL, 0x00, 0x3D, 0x80, 0, 0, 9,
+						0x00, 0xFD, 0x90, 0x00 };
+
+		ppp_get_info(s->l, &info);
+		uint32_t data = info.stats.rx_data;
+		ppp_input(s->l, frag, sizeof(frag));
+		assert_int_equal(queued(s), 0);
+		ppp_get_info(s->l, &info);
+		assert_int_equal(info.stats.rx_data, data + 1);
+	}
+	/* A compressed inner protocol (as Linux always sends it): IPv4 0x21 is data too. */
+	{
+		static const uint8_t ip1[] = { PPP_ADDRESS, PPP_CONTROL, 0x00, 0x3D, 0xC0, 0, 0, 10,
+					       0x21, 0x45, 0x00 };
+
+		ppp_input(s->l, ip1, sizeof(ip1));
+		assert_int_equal(queued(s), 0);
+	}
+	ppp_get_info(s->l, &info);
+	assert_int_equal(info.mrru, 1600);
+	assert_int_equal(info.stats.rx_bad_proto + info.stats.rx_short, 0);
+	end_free(s);
+}
+
 /* Before LCP is open, unknown protocols are dropped, not Protocol-Rejected. */
 static void test_ipv6cp_before_network(void **state)
 {
@@ -936,6 +1076,8 @@ int main(void)
 		cmocka_unit_test(test_windows_peer),
 		cmocka_unit_test(test_linux_ipcp_and_ipv6cp),
 		cmocka_unit_test(test_ipv6cp_before_network),
+		cmocka_unit_test(test_b2b_mrru),
+		cmocka_unit_test(test_pppd_multilink),
 		cmocka_unit_test(test_data_waits_for_ccp),
 		cmocka_unit_test(test_ipcp_waits_for_ccp),
 		cmocka_unit_test(test_ccp_required_vs_refused),

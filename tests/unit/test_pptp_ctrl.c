@@ -7,6 +7,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -750,6 +751,250 @@ static void test_listen_twice_fails(void **state)
 	assert_true(pptp_ctrl_listen_port() != 0);
 }
 
+/* ---- originator (pptp_ctrl_connect: the pptp-client role) ---- */
+
+/* What the call layer of an originated connection saw. */
+static struct {
+	unsigned int ups, downs, ocrps, cdns;
+	enum pptp_ctrl_close reason;
+	struct pptp_ocrp ocrp;
+	struct pptp_cdn cdn;
+} orig;
+
+static void orig_up(void *arg, struct pptp_ctrl *ctrl)
+{
+	(void)arg;
+	(void)ctrl;
+	orig.ups++;
+}
+
+static void orig_down(void *arg, struct pptp_ctrl *ctrl)
+{
+	(void)arg;
+	orig.downs++;
+	orig.reason = pptp_ctrl_close_reason(ctrl);
+}
+
+static void orig_ocrp(void *arg, struct pptp_ctrl *ctrl, const struct pptp_ocrp *m)
+{
+	(void)arg;
+	(void)ctrl;
+	orig.ocrps++;
+	orig.ocrp = *m;
+}
+
+static void orig_cdn(void *arg, struct pptp_ctrl *ctrl, const struct pptp_cdn *m)
+{
+	(void)arg;
+	(void)ctrl;
+	orig.cdns++;
+	orig.cdn = *m;
+}
+
+static const struct pptp_ctrl_call_ops orig_ops = {
+	.ctrl_up = orig_up,
+	.ctrl_down = orig_down,
+	.outgoing_call_reply = orig_ocrp,
+	.call_disconnect_notify = orig_cdn,
+};
+
+/* A scripted PAC: a plain listening socket on 127.0.0.1, ephemeral port. */
+static int pac_listen(uint16_t *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+/* The originator's connection, accepted by the scripted PAC (the loop runs meanwhile). */
+static void pac_accept(int lfd, struct client *pac)
+{
+	int64_t end = now_ms() + WAIT_MS;
+
+	memset(pac, 0, sizeof(*pac));
+	pac->fd = -1;
+	while (pac->fd < 0 && now_ms() < end) {
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		pac->fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK);
+		if (pac->fd < 0)
+			usleep(1000);
+	}
+	assert_true(pac->fd >= 0);
+}
+
+static bool wait_for(const unsigned int *counter, unsigned int n)
+{
+	int64_t end = now_ms() + WAIT_MS;
+
+	while (*counter < n && now_ms() < end) {
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		usleep(1000);
+	}
+	return *counter >= n;
+}
+
+static int orig_reset(void **state)
+{
+	memset(&orig, 0, sizeof(orig));
+	return test_reset(state);
+}
+
+/* RFC 2637 3.1.1: SCCRQ first, SCCRP OK -> established; then the call and the stop. */
+static void test_originator_call(void **state)
+{
+	struct client pac;
+	struct pptp_msg m;
+	struct pptp_ctrl *c;
+	uint16_t port;
+	int lfd = pac_listen(&port);
+
+	(void)state;
+	c = pptp_ctrl_connect(&cp, INADDR_LOOPBACK, port, &orig_ops, NULL);
+	assert_non_null(c);
+	pac_accept(lfd, &pac);
+	client_expect(&pac, &m, PPTP_SCCRQ);
+	assert_int_equal(m.u.sccrq.protocol_version, PPTP_PROTOCOL_VERSION);
+	assert_int_equal(m.u.sccrq.max_channels, 0);     /* RFC 2637 2.1: a PNS sends 0 */
+	assert_string_equal(m.u.sccrq.host_name, "test-gw");
+	assert_int_equal(pptp_ctrl_state(c), PPTP_CTRL_WAIT_CTL_REPLY);
+	m = (struct pptp_msg){ .type = PPTP_SCCRP, .u.sccrp = {
+		.protocol_version = PPTP_PROTOCOL_VERSION, .result = PPTP_SCCRP_OK,
+		.framing_caps = 3, .bearer_caps = 3, .host_name = "pac" } };
+	client_send(&pac, &m);
+	assert_true(wait_for(&orig.ups, 1));
+	assert_int_equal(pptp_ctrl_state(c), PPTP_CTRL_ESTABLISHED);
+
+	m = (struct pptp_msg){ .type = PPTP_OCRQ, .u.ocrq = { .call_id = 7, .call_serial = 1,
+		.min_bps = 2400, .max_bps = 10000000, .bearer_type = 3, .framing_type = 3,
+		.recv_window = 64 } };
+	assert_int_equal(pptp_ctrl_send(c, &m), 0);
+	client_expect(&pac, &m, PPTP_OCRQ);
+	assert_int_equal(m.u.ocrq.call_id, 7);
+	m = (struct pptp_msg){ .type = PPTP_OCRP, .u.ocrp = { .call_id = 99, .peer_call_id = 7,
+		.result = PPTP_OCRP_CONNECTED, .recv_window = 32 } };
+	client_send(&pac, &m);
+	assert_true(wait_for(&orig.ocrps, 1));
+	assert_int_equal(orig.ocrp.call_id, 99);
+	assert_int_equal(orig.ocrp.peer_call_id, 7);
+	assert_int_equal(orig.ocrp.recv_window, 32);
+	/* Keep-alive works both ways on an originated connection too. */
+	client_echo(&pac, 0x1234);
+	m = (struct pptp_msg){ .type = PPTP_CDN, .u.cdn = { .call_id = 99, .result = 3 } };
+	client_send(&pac, &m);
+	assert_true(wait_for(&orig.cdns, 1));
+	assert_int_equal(orig.cdn.call_id, 99);
+	/* Requests only a PNS makes, and replies to requests it never sent: dropped. */
+	uint64_t before = stats().drops[PPTP_CTRL_DROP_UNEXPECTED];
+
+	client_send_sccrq(&pac, PPTP_PROTOCOL_VERSION);
+	client_expect_quiet(&pac, 100);
+	assert_int_equal(stats().drops[PPTP_CTRL_DROP_UNEXPECTED], before + 1);
+
+	pptp_ctrl_stop(c, PPTP_StopCCRQ_NONE);
+	client_expect(&pac, &m, PPTP_StopCCRQ);
+	m = (struct pptp_msg){ .type = PPTP_StopCCRP, .u.stopccrp.result = PPTP_StopCCRP_OK };
+	client_send(&pac, &m);
+	assert_true(wait_for(&orig.downs, 1));
+	assert_int_equal(orig.reason, PPTP_CTRL_CLOSE_STOP_REPLY);
+	assert_int_equal(orig.ups, 1);
+	client_close(&pac);
+	close(lfd);
+}
+
+/* Nobody listening: ctrl_down once, connect_failed, never up. */
+static void test_originator_refused(void **state)
+{
+	uint16_t port;
+	int lfd = pac_listen(&port);
+
+	(void)state;
+	close(lfd);   /* the port is now closed: the kernel refuses */
+	assert_non_null(pptp_ctrl_connect(&cp, INADDR_LOOPBACK, port, &orig_ops, NULL));
+	assert_true(wait_for(&orig.downs, 1));
+	assert_int_equal(orig.reason, PPTP_CTRL_CLOSE_CONNECT_FAILED);
+	run_loop_for(50);
+	assert_int_equal(orig.downs, 1);
+	assert_int_equal(orig.ups, 0);
+}
+
+/* SCCRP with a result other than 1: closed, never up (RFC 2637 3.1.1). */
+static void test_originator_sccrp_refused(void **state)
+{
+	struct client pac;
+	struct pptp_msg m;
+	uint16_t port;
+	int lfd = pac_listen(&port);
+
+	(void)state;
+	assert_non_null(pptp_ctrl_connect(&cp, INADDR_LOOPBACK, port, &orig_ops, NULL));
+	pac_accept(lfd, &pac);
+	client_expect(&pac, &m, PPTP_SCCRQ);
+	m = (struct pptp_msg){ .type = PPTP_SCCRP, .u.sccrp = {
+		.protocol_version = PPTP_PROTOCOL_VERSION, .result = PPTP_SCCRP_NOT_AUTHORIZED } };
+	client_send(&pac, &m);
+	assert_true(wait_for(&orig.downs, 1));
+	assert_int_equal(orig.reason, PPTP_CTRL_CLOSE_SCCRP_REFUSED);
+	assert_int_equal(orig.ups, 0);
+	client_expect_closed(&pac);
+	client_close(&pac);
+	close(lfd);
+}
+
+/* A PAC that takes the TCP connection and never answers: sccrp_timeout. */
+static void test_originator_sccrp_timeout(void **state)
+{
+	struct pptp_ctrl_timeouts t = test_timeouts;
+	struct client pac;
+	struct pptp_msg m;
+	uint16_t port;
+	int lfd = pac_listen(&port);
+
+	(void)state;
+	t.sccrp_ms = 200;
+	pptp_ctrl_set_timeouts(&t);
+	assert_non_null(pptp_ctrl_connect(&cp, INADDR_LOOPBACK, port, &orig_ops, NULL));
+	pac_accept(lfd, &pac);
+	client_expect(&pac, &m, PPTP_SCCRQ);
+	assert_true(wait_for(&orig.downs, 1));
+	assert_int_equal(orig.reason, PPTP_CTRL_CLOSE_SCCRP_TIMEOUT);
+	client_close(&pac);
+	close(lfd);
+}
+
+/* The call layer lets go: no callback after pptp_ctrl_detach(), StopCCRQ still sent. */
+static void test_originator_detach(void **state)
+{
+	struct client pac;
+	struct pptp_msg m;
+	struct pptp_ctrl *c;
+	uint16_t port;
+	int lfd = pac_listen(&port);
+
+	(void)state;
+	c = pptp_ctrl_connect(&cp, INADDR_LOOPBACK, port, &orig_ops, NULL);
+	pac_accept(lfd, &pac);
+	client_expect(&pac, &m, PPTP_SCCRQ);
+	m = (struct pptp_msg){ .type = PPTP_SCCRP, .u.sccrp = {
+		.protocol_version = PPTP_PROTOCOL_VERSION, .result = PPTP_SCCRP_OK } };
+	client_send(&pac, &m);
+	assert_true(wait_for(&orig.ups, 1));
+	pptp_ctrl_detach(c, PPTP_StopCCRQ_LOCAL_SHUTDOWN);
+	client_expect(&pac, &m, PPTP_StopCCRQ);
+	assert_int_equal(m.u.stopccrq.reason, PPTP_StopCCRQ_LOCAL_SHUTDOWN);
+	client_close(&pac);
+	run_loop_for(100);
+	assert_int_equal(orig.downs, 0);
+	close(lfd);
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -783,6 +1028,11 @@ int main(void)
 		cmocka_unit_test_setup(test_call_layer_ops, test_reset),
 		cmocka_unit_test_setup(test_stop_reply_timeout, test_reset),
 		cmocka_unit_test_setup(test_many_connections, test_reset),
+		cmocka_unit_test_setup(test_originator_call, orig_reset),
+		cmocka_unit_test_setup(test_originator_refused, orig_reset),
+		cmocka_unit_test_setup(test_originator_sccrp_refused, orig_reset),
+		cmocka_unit_test_setup(test_originator_sccrp_timeout, orig_reset),
+		cmocka_unit_test_setup(test_originator_detach, orig_reset),
 		cmocka_unit_test_setup(test_listen_twice_fails, test_reset),
 		cmocka_unit_test_setup(test_fini_stops_peers, test_reset),
 		cmocka_unit_test(test_names),

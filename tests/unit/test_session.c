@@ -40,6 +40,7 @@
 #include "pptp_msg.h"
 #include "pptp_server.h"
 #include "session.h"
+#include "session_limits.h"
 
 #define A(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))
 #define WAIT_MS 5000     /* generous: sanitizers and a shared 2-core machine */
@@ -106,6 +107,9 @@ struct fdp_session {
 	struct dp_session_keys k;
 	unsigned int installs, net_ups, removes;
 	unsigned int order;           /* 1 install, 2 then network_up */
+	int64_t data_ms;              /* last IPv4 data (idle-timeout), from network up */
+	struct dp_session_rate rate;  /* the last set_rate */
+	unsigned int rate_sets;
 	struct fq to_peer;            /* PPP frames the "worker" would send */
 };
 
@@ -140,6 +144,7 @@ static int fdp_network_up(uint32_t id, const struct dp_session_keys *k)
 	fdp[id].net_ups++;
 	if (fdp[id].order == 1)
 		fdp[id].order = 2;
+	fdp[id].data_ms = now_ms();
 	return 0;
 }
 
@@ -171,6 +176,21 @@ static int fdp_stats(uint32_t id, struct session_dp_stats *out)
 	return 0;
 }
 
+static uint32_t fdp_data_age(uint32_t id)
+{
+	assert_true(id < FDP_MAX);
+	return fdp[id].net ? (uint32_t)(now_ms() - fdp[id].data_ms) : SESSION_DP_AGE_UNKNOWN;
+}
+
+static int fdp_set_rate(uint32_t id, const struct dp_session_rate *r)
+{
+	assert_true(id < FDP_MAX);
+	assert_true(fdp[id].net);
+	fdp[id].rate = *r;
+	fdp[id].rate_sets++;
+	return 0;
+}
+
 static uint32_t fdp_age(uint32_t id)
 {
 	(void)id;
@@ -182,11 +202,13 @@ static struct {
 	unsigned int ups, downs;
 	char ifname[CFG_NAME_MAX], down_ifname[CFG_NAME_MAX];
 	uint32_t local, client, down_local, down_client;
+	uint16_t mtu;                  /* kernel_up: the tunnel's IPv4 MTU */
 } fk;
 
-static int fk_up(const char *ifname, uint32_t local_ip, uint32_t client_ip)
+static int fk_up(const char *ifname, uint32_t local_ip, uint32_t client_ip, uint16_t mtu)
 {
 	fk.ups++;
+	fk.mtu = mtu;
 	snprintf(fk.ifname, sizeof(fk.ifname), "%s", ifname);
 	fk.local = local_ip;
 	fk.client = client_ip;
@@ -209,6 +231,8 @@ static const struct session_dp_ops fake_dp = {
 	.send_ctrl = fdp_send_ctrl,
 	.stats = fdp_stats,
 	.last_rx_age_ms = fdp_age,
+	.last_data_age_ms = fdp_data_age,
+	.set_rate = fdp_set_rate,
 	.kernel_up = fk_up,
 	.kernel_down = fk_down,
 };
@@ -759,6 +783,8 @@ static void test_mschapv2_mppe_up(void **state)
 	assert_string_equal(fk.ifname, "ether1");
 	assert_int_equal(fk.local, A(10, 0, 0, 1));
 	assert_int_equal(fk.client, A(10, 0, 0, 12));
+	/* Its MTU is the dataplane's: anything larger goes to the kernel to fragment. */
+	assert_int_equal(fk.mtu, 1450 - 4);
 	assert_int_equal(fk.downs, 0);
 }
 
@@ -1197,6 +1223,201 @@ static void test_dp_events_and_admin(void **state)
 	assert_true(log_count("user=MT-User cause=\"admin disconnect\"", NULL) >= 1);
 }
 
+/* ---- limits: session-timeout, idle-timeout, rate-limit ---- */
+
+static struct cfg_ppp_profile *profile_rw(const char *name)
+{
+	for (unsigned int i = 0; i < cfg.n_ppp_profile; i++)
+		if (strcmp(cfg.ppp_profile[i].name, name) == 0)
+			return &cfg.ppp_profile[i];
+	fail_msg("no profile %s", name);
+	return NULL;
+}
+
+/* Run until the session count is 0; milliseconds it took, or -1 at the deadline. */
+static int64_t ms_until_gone(int ms)
+{
+	unsigned int zero = 0;
+	int64_t t0 = now_ms();
+
+	if (!run_until(cond_sessions, &zero, ms))
+		return -1;
+	return now_ms() - t0;
+}
+
+/* Profile session-timeout=1s: the session ends about 1 s after network up. */
+static void test_session_timeout(void **state)
+{
+	unsigned int acct = log_count("user=MT-User cause=\"session timeout\"", NULL);
+	unsigned int line = log_count("session-timeout 1s reached", "user=MT-User");
+	struct peer *p;
+	struct pptp_msg m;
+	char *out;
+
+	(void)state;
+	profile_rw("default-encryption")->session_timeout = 1;
+	int64_t t0 = now_ms();
+	p = peer_up("MT-User", "StrongPass", 3);
+	out = cli("/ppp/active/print detail");
+	assert_non_null(strstr(out, "session-timeout=1s"));
+	assert_null(strstr(out, "idle-timeout="));
+	assert_null(strstr(out, "rate-limit="));
+	free(out);
+	int64_t gone = ms_until_gone(WAIT_MS);
+	assert_true(gone >= 0);
+	assert_true(now_ms() - t0 >= 1000 - 50);   /* not before (timer slack) */
+	assert_int_equal(log_count("user=MT-User cause=\"session timeout\"", NULL), acct + 1);
+	assert_int_equal(log_count("session-timeout 1s reached", "user=MT-User"), line + 1);
+	peer_expect(p, &m, PPTP_CDN);
+	assert_int_equal(m.u.cdn.result, PPTP_CDN_ADMIN_SHUTDOWN);
+	assert_false(fdp[p->sid].installed);
+	assert_int_equal(ip_pool_used_count(), 0);
+}
+
+/*
+ * Profile idle-timeout=1s: data (the dataplane's last-data age) keeps the
+ * session up for longer than that; once it stops, the session ends about
+ * 1 s after the last packet.
+ */
+static void test_idle_timeout(void **state)
+{
+	unsigned int acct = log_count("user=MT-User cause=\"idle timeout\"", NULL);
+	unsigned int line = log_count("idle-timeout 1s reached", "user=MT-User");
+	struct peer *p;
+	struct pptp_msg m;
+
+	(void)state;
+	profile_rw("default-encryption")->idle_timeout = 1;
+	p = peer_up("MT-User", "StrongPass", 4);
+	/* 2 s of traffic, a packet every 200 ms. */
+	for (int64_t end = now_ms() + 2000; now_ms() < end;) {
+		fdp[p->sid].data_ms = now_ms();
+		run_for(200);
+	}
+	assert_int_equal(pptp_server_session_count(), 1);
+	int64_t last = fdp[p->sid].data_ms;
+	assert_true(ms_until_gone(WAIT_MS) >= 0);
+	assert_true(now_ms() - last >= 1000 - 50);
+	assert_int_equal(log_count("user=MT-User cause=\"idle timeout\"", NULL), acct + 1);
+	assert_int_equal(log_count("idle-timeout 1s reached", "user=MT-User"), line + 1);
+	peer_expect(p, &m, PPTP_CDN);
+	assert_int_equal(m.u.cdn.result, PPTP_CDN_ADMIN_SHUTDOWN);
+	assert_int_equal(ip_pool_used_count(), 0);
+}
+
+/*
+ * rate-limit from the profile goes with network up (one message: keys and
+ * rate), with a TCP-sized bucket; session_apply_limits() changes it live
+ * (what RADIUS CoA calls): a new rate alone, then a session-timeout alone,
+ * counted from network up, so one already overdue ends the session at once.
+ */
+static void test_rate_limit_and_live_change(void **state)
+{
+	struct auth_session_limits l = { 0 };
+	struct peer *p;
+	struct session *s;
+	struct fdp_session *d;
+	char *out;
+
+	(void)state;
+	cfg_parse_rate_limit("2M/4M", &profile_rw("default-encryption")->rate_limit);
+	p = peer_up("MT-User", "StrongPass", 5);
+	d = &fdp[p->sid];
+	s = pptp_server_find(p->sid);
+	assert_int_equal(d->k.rate.rx_bps, 2000000);
+	assert_int_equal(d->k.rate.tx_bps, 4000000);
+	assert_int_equal(d->k.rate.rx_burst, 25000);   /* 100 ms of 2 Mbit/s */
+	assert_int_equal(d->k.rate.tx_burst, 50000);
+	assert_int_equal(d->rate_sets, 0);
+	out = cli("/ppp/active/print detail");
+	assert_non_null(strstr(out, "rate-limit=2M/4M"));
+	free(out);
+
+	/* Nothing given: nothing changes. */
+	assert_int_equal(session_apply_limits(s, &l), 0);
+	assert_int_equal(d->rate_sets, 0);
+	/* A new rate alone (RouterOS "512k/1M"): pushed; small rates get the floor bucket. */
+	assert_int_equal(cfg_parse_rate_limit("512k/1M", &l.rate_limit), 0);
+	assert_int_equal(session_apply_limits(s, &l), 0);
+	assert_int_equal(d->rate_sets, 1);
+	assert_int_equal(d->rate.rx_bps, 512000);
+	assert_int_equal(d->rate.tx_bps, 1000000);
+	assert_int_equal(d->rate.rx_burst, SESSION_RATE_BURST_MIN);
+	assert_int_equal(d->rate.tx_burst, SESSION_RATE_BURST_MIN);
+	out = cli("/ppp/active/print detail");
+	assert_non_null(strstr(out, "rate-limit=512k/1M"));
+	free(out);
+	/* The same again is no change; 0/0 lifts the limit. */
+	assert_int_equal(session_apply_limits(s, &l), 0);
+	assert_int_equal(d->rate_sets, 1);
+	assert_int_equal(cfg_parse_rate_limit("0/0", &l.rate_limit), 0);
+	assert_int_equal(session_apply_limits(s, &l), 0);
+	assert_int_equal(d->rate_sets, 2);
+	assert_int_equal(d->rate.rx_bps + d->rate.tx_bps, 0);
+	out = cli("/ppp/active/print detail");
+	assert_null(strstr(out, "rate-limit="));
+	free(out);
+
+	/* A session-timeout alone, after 1.2 s up: 1 s from network up is past. */
+	run_for(1200);
+	memset(&l, 0, sizeof(l));
+	l.has_session_timeout = true;
+	l.session_timeout_s = 1;
+	assert_int_equal(session_apply_limits(s, &l), 0);
+	assert_int_equal(d->rate_sets, 2);
+	int64_t gone = ms_until_gone(WAIT_MS);
+	assert_true(gone >= 0 && gone < 800);   /* not a fresh second from now */
+	assert_true(log_count("user=MT-User cause=\"session timeout\"", NULL) >= 1);
+}
+
+/* A longer session-timeout given live re-arms it; 0 cancels; a stopping session refuses. */
+static void test_live_timeout_rearm_and_cancel(void **state)
+{
+	struct auth_session_limits l = { .has_session_timeout = true, .session_timeout_s = 1 };
+	struct peer *p;
+	struct session *s;
+
+	(void)state;
+	profile_rw("default-encryption")->session_timeout = 1;
+	p = peer_up("MT-User", "StrongPass", 6);
+	s = pptp_server_find(p->sid);
+	l.session_timeout_s = 0;
+	l.has_idle_timeout = true;
+	l.idle_timeout_s = 0;
+	assert_int_equal(session_apply_limits(s, &l), 0);
+	run_for(1500);
+	assert_int_equal(pptp_server_session_count(), 1);
+	l.session_timeout_s = 60;
+	assert_int_equal(session_apply_limits(s, &l), 0);
+	assert_int_equal(pptp_server_session_count(), 1);
+	assert_int_equal(pptp_server_disconnect(p->sid, "admin disconnect"), 0);
+	assert_int_equal(session_apply_limits(s, &l), -ENOENT);
+	wait_sessions(0);
+}
+
+/* The backend's limits over the profile's, field by field. */
+static void test_limits_merge(void **state)
+{
+	struct cfg_ppp_profile prof = { .session_timeout = 3600, .idle_timeout = 600 };
+	struct auth_session_limits b = { 0 }, out;
+
+	(void)state;
+	cfg_parse_rate_limit("10M/20M", &prof.rate_limit);
+	session_limits_merge(&out, &prof, &b);
+	assert_true(out.has_session_timeout && out.has_idle_timeout);
+	assert_int_equal(out.session_timeout_s, 3600);
+	assert_int_equal(out.idle_timeout_s, 600);
+	assert_int_equal(out.rate_limit.rx_bps, 10000000);
+	b.has_session_timeout = true;
+	b.session_timeout_s = 0;                  /* RADIUS may say "none" */
+	cfg_parse_rate_limit("1M", &b.rate_limit); /* both ways */
+	session_limits_merge(&out, &prof, &b);
+	assert_int_equal(out.session_timeout_s, 0);
+	assert_int_equal(out.idle_timeout_s, 600);
+	assert_int_equal(out.rate_limit.rx_bps, 1000000);
+	assert_int_equal(out.rate_limit.tx_bps, 1000000);
+}
+
 /* Shutdown with sessions up: each torn down with a CDN, nothing left. */
 static void test_fini_with_sessions(void **state)
 {
@@ -1235,6 +1456,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ppp_active_print, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dp_events_and_admin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fini_with_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_session_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rate_limit_and_live_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live_timeout_rearm_and_cancel, setup, teardown),
+		cmocka_unit_test(test_limits_merge),
 	};
 
 	log_init(CFG_LOG_INFO, 0);

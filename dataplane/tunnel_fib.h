@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Routes into sessions by prefix: what the downstream /32 session lookup
+ * does not find (a pptp-client's server /32 and default route, and later
+ * any route whose gateway is a tunnel interface). The control plane
+ * (controlplane/tunnel_route.c) computes which routes win and publishes the
+ * whole table at once; workers read it lock-free.
+ *
+ * The table is a short array, longest prefix first, scanned in order: the
+ * first match decides. Entries that lead to no session ("pass") keep the
+ * more specific non-tunnel routes (connected prefixes, /ip/route entries,
+ * each server's outer address) from being caught by a shorter tunnel route.
+ * A linear scan and not rte_lpm: these lists are short (two routes a link)
+ * and rte_lpm's tbl24 alone is 64 MiB; with no tunnel route at all nothing
+ * is published and the scan costs one pointer load.
+ *
+ * Publication: a new table replaces the old with one atomic store; the old
+ * one is freed once the workers have passed an rte_rcu_qsbr grace period
+ * (checked, never waited for: the control plane does not block on them).
+ */
+#ifndef PPTPGW_TUNNEL_FIB_H
+#define PPTPGW_TUNNEL_FIB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "session_table.h"
+
+#define TUNNEL_FIB_MAX 1024u
+
+struct tunnel_fib_entry {
+	uint32_t prefix;           /* host order, masked */
+	uint32_t mask;
+	uint64_t ref;              /* session_ref_pack(), or TUNNEL_FIB_PASS */
+};
+#define TUNNEL_FIB_PASS UINT64_MAX
+
+struct tunnel_fib {
+	uint32_t n;
+	struct tunnel_fib_entry e[];
+};
+
+/* The table workers read; NULL: no route into a session. */
+extern struct tunnel_fib *tunnel_fib_live;
+
+/* Worker: the session dst is routed into; false for none or "pass". */
+static inline bool tunnel_fib_lookup(uint32_t dst, struct session_ref *out)
+{
+	const struct tunnel_fib *t = __atomic_load_n(&tunnel_fib_live, __ATOMIC_ACQUIRE);
+
+	if (t == NULL)
+		return false;
+	for (uint32_t i = 0; i < t->n; i++) {
+		if ((dst & t->e[i].mask) != t->e[i].prefix)
+			continue;
+		if (t->e[i].ref == TUNNEL_FIB_PASS)
+			return false;
+		*out = session_ref_unpack(t->e[i].ref);
+		return true;
+	}
+	return false;
+}
+
+/* One route as the control plane gives it. */
+struct tunnel_fib_route {
+	uint32_t prefix;           /* host order */
+	uint8_t len;
+	bool via_session;
+	uint32_t session_id;
+};
+
+/*
+ * Control plane: replace the table with routes[0..n) (any order; entries of
+ * sessions not installed are left out). 0, -EINVAL (n too large), -ENOMEM,
+ * -EBUSY (too many replaced tables still in their grace period: retry).
+ */
+int tunnel_fib_publish(const struct tunnel_fib_route *routes, unsigned int n);
+/* Free the replaced tables whose grace period has ended; how many. */
+unsigned int tunnel_fib_reclaim(void);
+/* dp teardown: free the table (workers stopped). */
+void tunnel_fib_destroy(void);
+
+#endif /* PPTPGW_TUNNEL_FIB_H */
