@@ -6,7 +6,11 @@
  *   - stateless: any packet after fewer than 0xF00 losses decrypts to the
  *     plaintext sent; a replay is DUPLICATE or REORDERED;
  *   - stateful: a gap makes the next unflushed packet LOST_SYNC (once),
- *     later ones RESYNC_WAIT, and the first flushed packet decrypts again;
+ *     later ones RESYNC_WAIT, and the first flushed packet decrypts again,
+ *     unless a flushed packet that answered a Reset-Request was itself lost:
+ *     with Linux's rule (MPPE_STATEFUL_FLUSH_REKEY) it changed the key in a
+ *     way no receiver can count, and from then on only memory safety and
+ *     result ranges are checked (docs/dataplane.md);
  *   - garbage goes to a copy of the receiver: exact-size buffers (ASan sees
  *     overreads), results in range, and a rejected packet is left as it was.
  *
@@ -58,6 +62,7 @@ struct model {
 	uint8_t last[MPPE_HDR_LEN + PLAIN_MAX];  /* last packet on the wire */
 	uint16_t last_len;
 	bool have_last;
+	bool desynced;          /* stateful: a reset's flushed packet was lost (see above) */
 };
 
 /* Send one packet of n plaintext bytes; the copy for replays goes to m->last. */
@@ -80,6 +85,12 @@ static void deliver(struct model *m, uint16_t n, uint8_t fill)
 	send(m, buf, plain, n, fill);
 	bool flushed = (buf[0] & 0x80) != 0;
 	enum mppe_rx_result r = mppe_rx_decrypt(&m->rx, buf, (uint16_t)(MPPE_HDR_LEN + n));
+
+	if (m->desynced) {
+		if (r > MPPE_RX_E_RESYNC_WAIT)
+			abort();
+		return;
+	}
 	bool must_decrypt = m->stateless || flushed || (m->lost == 0 && !m->discarding);
 
 	if (must_decrypt) {
@@ -125,6 +136,11 @@ static void replay(struct model *m)
 	memcpy(buf, m->last, m->last_len);
 	memcpy(&before, &m->rx, sizeof(before));
 	r = mppe_rx_decrypt(&m->rx, buf, m->last_len);
+	if (m->desynced) {
+		if (r > MPPE_RX_E_RESYNC_WAIT)
+			abort();
+		return;
+	}
 	if (m->lost == 0 && !m->discarding) {
 		/* It was the last packet accepted: the same count again. */
 		if (r != MPPE_RX_E_DUPLICATE)
@@ -175,6 +191,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 				send(&m, buf, plain, (uint16_t)(1u + arg), data[i]);
 				m.lost++;
+				/* A reset's flushed packet (A, not a flag count) lost for good. */
+				if (MPPE_STATEFUL_FLUSH_REKEY && !m.stateless && (buf[0] & 0x80) &&
+				    buf[1] != MPPE_FLAG_MASK)
+					m.desynced = true;
 			}
 			break;
 		case OP_RESET:
