@@ -35,6 +35,7 @@
 #include "dod.h"
 #include "dp_msg.h"
 #include "log.h"
+#include "mono_clock.h"
 #include "pptp_client.h"
 #include "pptp_ctrl.h"
 #include "ppp.h"
@@ -107,14 +108,6 @@ static void iface_start(struct pc_iface *i);
 static void iface_begin(struct pc_iface *i);
 static uint32_t retry_min_ms(void);
 static uint32_t retry_max_ms(void);
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void pc_log(const struct pc_iface *i, enum cfg_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -15,6 +15,7 @@
 #include "cp.h"
 #include "ip_pool.h"
 #include "log.h"
+#include "mono_clock.h"
 #include "ppp.h"
 #include "pptp_ctrl.h"
 #include "pptp_msg.h"
@@ -90,14 +91,6 @@ static const struct session_observer *session_obs;
 void session_set_observer(const struct session_observer *o)
 {
 	session_obs = o;
-}
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void session_log(const struct session *s, enum cfg_log_level level, const char *fmt, ...)

@@ -16,19 +16,12 @@
 #include <event2/event.h>
 
 #include "log.h"
+#include "mono_clock.h"
 #include "pptp_msg.h"
 #include "session.h"
 #include "session_limits.h"
 
 #define MS_PER_S 1000
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void limits_log(const struct session_limits *l, enum cfg_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
