@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # pptpgw as the PPTP client of the real poptop server (pptpd 1.4.0 + pppd
-# 2.4.9 in a qemu VM), with a LAN host behind the appliance.
+# 2.4.9 in a qemu VM), with a LAN host behind the appliance, in the lab of
+# scripts/interop/lab.sh:
 #
 #   lab netns:   bridge br0 -- tap of the server VM (192.168.62.1, tunnel 10.0.0.1)
 #                           -- wan0-br ==veth== wan0 in the appliance netns
@@ -21,87 +22,24 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-: "${PPTPGW_BUILD:=$ROOT/build}"
-# shellcheck source=../../scripts/interop/lib.sh
-source "$ROOT/scripts/interop/lib.sh"
-pg_trap_cleanup
-[[ $(id -u) == 0 ]] || { echo "1..0 # SKIP needs root"; exit 0; }
+# shellcheck source=../../scripts/interop/lab.sh
+source "$ROOT/scripts/interop/lab.sh"
 
-PPTPGW=$PPTPGW_BUILD/app/pptpgw
-CLI=$PPTPGW_BUILD/app/pptpgw-cli
 SRV_IP=192.168.62.1
-WAN_IP=192.168.62.2
 TUN_SRV=10.0.0.1
+# shellcheck disable=SC2034 # lab_setup and lab_config read LAN_GW
+LAN_GW=10.1.1.1
 LAN_HOST=10.1.1.2
-USER_NAME=MT-User
-USER_PASS=StrongPass
 UP_WAIT=${UP_WAIT:-90}   # seconds: VM boot under TCG, client back-off
 
-vm_image_ensure || { tap_not_ok "VM image builds"; tap_done; exit 1; }
-
-pg_netns_create || { tap_not_ok "lab namespace"; tap_done; exit 1; }
-LAB=$PG_NETNS
-pg_bridge_add "$LAB" br0
-pg_netns_create || { tap_not_ok "appliance namespace"; tap_done; exit 1; }
-APP=$PG_NETNS
-pg_netns_create || { tap_not_ok "LAN host namespace"; tap_done; exit 1; }
-LANHOST=$PG_NETNS
-ip link add wan0 netns "$APP" type veth peer name wan0-br netns "$LAB"
-ip -n "$LAB" link set wan0-br master br0 up
-ip link add lan0 netns "$APP" type veth peer name eth0 netns "$LANHOST"
-for ifc in wan0 lan0; do
-	ip -n "$APP" link set "$ifc" up
-	ip netns exec "$APP" ethtool -K "$ifc" tx off rx off gso off tso off gro off >/dev/null 2>&1 || true
-done
-ip -n "$LANHOST" link set eth0 up
-ip -n "$LANHOST" addr add $LAN_HOST/24 dev eth0
-ip -n "$LANHOST" route add default via 10.1.1.1
-
-RUN=$PG_RUNDIR
-SOCK=$RUN/pptpgw.sock
-PREFIX=pgtest-cli-$$
-APP_PID=
+lab_setup cli
 
 # write_config MPPE-MODE: the client's profile; the entry itself comes from the CLI.
 write_config() {
-	cat >"$RUN/pptpgw.json" <<JSON
-{
-  "system": { "identity": "pptpgw-client-interop" },
-  "dataplane": { "lcores": "0-1", "workers": [1], "memory-mb": 256, "file-prefix": "$PREFIX" },
-  "management": { "socket": "$SOCK" },
-  "interface": {
-    "ethernet": [ { "name": "ether1", "device": "net_af_packet0,iface=wan0" },
-                  { "name": "ether2", "device": "net_af_packet1,iface=lan0" } ]
-  },
-  "ip": { "address": [ { "address": "$WAN_IP/24", "interface": "ether1" },
-                       { "address": "10.1.1.1/24", "interface": "ether2" } ] },
+	lab_config pptpgw-client-interop "" <<JSON
   "ppp": { "profile": [ { "name": "poptop", "use-encryption": "yes", "mppe-mode": "$1" } ] }
-}
 JSON
 }
-
-app_start() {
-	ip netns exec "$APP" "$PPTPGW" -c "$RUN/pptpgw.json" >>"$RUN/pptpgw.log" 2>&1 &
-	APP_PID=$!
-	for _ in $(seq 200); do
-		[[ -S $SOCK ]] && return 0
-		kill -0 "$APP_PID" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
-
-app_stop() {
-	[[ -n $APP_PID ]] || return 0
-	kill -TERM "$APP_PID" 2>/dev/null
-	wait "$APP_PID"
-	local rc=$?
-	APP_PID=
-	return $rc
-}
-trap 'app_stop; pg_cleanup' EXIT
-
-cli() { ip netns exec "$APP" "$CLI" -s "$SOCK" "$@"; }
 
 client_running() { cli /interface/pptp-client/print 2>/dev/null | grep -Eq '^ *0 +R +name="pptp-out1"'; }
 wait_running() {
@@ -175,15 +113,14 @@ run_case() {
 	tap_check "$name: pptp-client disabled from the CLI" cli /interface/pptp-client/disable pptp-out1
 	tap_check "$name: the link is down and flagged X" bash -c \
 		"ip netns exec $APP $CLI -s $SOCK /interface/pptp-client/print | grep -Eq '^ *0 +X +name=\"pptp-out1\"'"
-	tap_check "$name: the default route via pptp-out1 is gone" bash -c \
-		"! ip netns exec $APP $CLI -s $SOCK /ip/route/print | grep -Eq '0\.0\.0\.0/0 +pptp-out1'"
-	vm_stop "$vm"
-	tap_check "$name: appliance stops cleanly" app_stop
+	tap_check "$name: the default route via pptp-out1 is gone" \
+		cli_lacks '0\.0\.0\.0/0 +pptp-out1' /ip/route/print
+	case_end "$name" "$vm"
 }
 
 CASE_N=0
+# shellcheck disable=SC2034 # read by want (lab.sh)
 cases=("$@")
-want() { [[ ${#cases[@]} -eq 0 || " ${cases[*]} " == *" $1 "* ]]; }
 
 want mschap2-mppe128-stateless &&
 	run_case mschap2-mppe128-stateless required,stateless,128 any stateless
@@ -194,8 +131,4 @@ want mschap2-mppe128-stateful &&
 want reconnect &&
 	run_case reconnect required,stateless,128 any stateless reconnect
 
-if ((PG_TAP_FAIL)); then
-	echo "# ---- tail of pptpgw.log"
-	tail -n 60 "$RUN/pptpgw.log" | sed 's/^/#   /'
-fi
-tap_done
+lab_done

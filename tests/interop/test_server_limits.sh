@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # pptpgw's per-session limits against the real Linux client (pppd 2.4.9 +
-# pptp-linux 1.10 in a qemu VM), the lab of test_server_linux_client.sh:
+# pptp-linux 1.10 in a qemu VM), in the lab of scripts/interop/lab.sh:
 #
 #   lab netns:   bridge br0 -- tap of the client VM (192.168.62.10)
 #                           -- wan0-br ==veth== wan0 in the appliance netns
@@ -25,136 +25,30 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-: "${PPTPGW_BUILD:=$ROOT/build}"
-# shellcheck source=../../scripts/interop/lib.sh
-source "$ROOT/scripts/interop/lib.sh"
-pg_trap_cleanup
-[[ $(id -u) == 0 ]] || { echo "1..0 # SKIP needs root"; exit 0; }
+# shellcheck source=../../scripts/interop/lab.sh
+source "$ROOT/scripts/interop/lab.sh"
 
-PPTPGW=$PPTPGW_BUILD/app/pptpgw
-CLI=$PPTPGW_BUILD/app/pptpgw-cli
-WAN_IP=192.168.62.2
-VM_IP=192.168.62.10
-LOCAL_ADDR=10.0.0.1
-LAN_HOST=10.20.0.2
-USER_NAME=MT-User
-USER_PASS=StrongPass
 RATE=1M/1M
 RATE_BPS=1000000
-FLOOD_SECS=10
-FLOOD_SIZE=1372          # ICMP payload: 1400-byte IPv4 packets
-FLOOD_INTERVAL=0.002     # 500 packets/s, about 5.6 Mbit/s offered
 
-vm_image_ensure || { tap_not_ok "VM image builds"; tap_done; exit 1; }
-
-pg_netns_create || { tap_not_ok "lab namespace"; tap_done; exit 1; }
-LAB=$PG_NETNS
-pg_bridge_add "$LAB" br0
-pg_netns_create || { tap_not_ok "appliance namespace"; tap_done; exit 1; }
-APP=$PG_NETNS
-pg_netns_create || { tap_not_ok "LAN host namespace"; tap_done; exit 1; }
-LANHOST=$PG_NETNS
-ip link add wan0 netns "$APP" type veth peer name wan0-br netns "$LAB"
-ip -n "$LAB" link set wan0-br master br0 up
-ip link add lan0 netns "$APP" type veth peer name eth0 netns "$LANHOST"
-for ifc in wan0 lan0; do
-	ip -n "$APP" link set "$ifc" up
-	ip netns exec "$APP" ethtool -K "$ifc" tx off rx off gso off tso off gro off >/dev/null 2>&1 || true
-done
-ip -n "$LANHOST" link set eth0 up
-ip -n "$LANHOST" addr add $LAN_HOST/24 dev eth0
-ip -n "$LANHOST" route add default via 10.20.0.1
-
-RUN=$PG_RUNDIR
-SOCK=$RUN/pptpgw.sock
-PREFIX=pgtest-limits-$$
-APP_PID=
+lab_setup limits
 
 # write_config PROFILE-EXTRA-JSON: the profile's limits, e.g. "session-timeout": "15s"
 write_config() {
-	cat >"$RUN/pptpgw.json" <<JSON
-{
-  "system": { "identity": "pptpgw-limits" },
-  "dataplane": { "lcores": "0-1", "workers": [1], "memory-mb": 256, "file-prefix": "$PREFIX" },
-  "management": { "socket": "$SOCK" },
-  "interface": {
-    "ethernet": [ { "name": "ether1", "device": "net_af_packet0,iface=wan0" },
-                  { "name": "ether2", "device": "net_af_packet1,iface=lan0" } ],
-    "pptp-server": { "server": { "enabled": true, "authentication": ["mschap2"],
-                                 "keepalive-timeout": 5 } }
-  },
-  "ip": { "address": [ { "address": "$WAN_IP/24", "interface": "ether1" },
-                       { "address": "10.20.0.1/24", "interface": "ether2" } ],
-          "pool": [ { "name": "pptp-pool", "ranges": ["10.0.0.10-10.0.0.99"] } ] },
+	lab_config pptpgw-limits '"authentication": ["mschap2"], "keepalive-timeout": 5' <<JSON
   "ppp": {
     "profile": [ { "name": "limits", "use-encryption": "yes",
                    "local-address": "$LOCAL_ADDR", "remote-address": "pptp-pool"
                    ${1:+, $1} } ],
-    "secret": [ { "name": "$USER_NAME", "password": "$USER_PASS", "service": "pptp",
-                  "profile": "limits" } ]
+    "secret": [ $(lab_secret limits) ]
   }
-}
 JSON
 }
 
-app_start() {
-	ip netns exec "$APP" "$PPTPGW" -c "$RUN/pptpgw.json" >>"$RUN/pptpgw.log" 2>&1 &
-	APP_PID=$!
-	for _ in $(seq 200); do
-		[[ -S $SOCK ]] && return 0
-		kill -0 "$APP_PID" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
-
-app_stop() {
-	[[ -n $APP_PID ]] || return 0
-	kill -TERM "$APP_PID" 2>/dev/null
-	wait "$APP_PID"
-	local rc=$?
-	APP_PID=
-	return $rc
-}
-trap 'app_stop; pg_cleanup' EXIT
-
-cli() { ip netns exec "$APP" "$CLI" -s "$SOCK" "$@"; }
-
 # telemetry CMD KEY [SUBKEY]: one value from the DPDK telemetry socket.
 telemetry() {
-	echo "$1" | python3 /usr/bin/dpdk-telemetry.py -f "$PREFIX" 2>/dev/null |
-		python3 -c 'import sys, json
-text = sys.stdin.read()
-d = json.loads(text[text.find("{"):text.rfind("}") + 1])
-v = d[sys.argv[1].split(",")[0]].get(sys.argv[2], "")
+	telemetry_eval "$1" 'v = d[sys.argv[1].split(",")[0]].get(sys.argv[2], "")
 print(v.get(sys.argv[3], 0) if len(sys.argv) > 3 else v)' "$1" "$2" ${3:+"$3"}
-}
-
-wait_cli() {
-	local secs=$1 pattern=$2; shift 2
-	for _ in $(seq $((secs * 5))); do
-		cli "$@" 2>/dev/null | grep -qE -- "$pattern" && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
-wait_cli_gone() {
-	local secs=$1 pattern=$2; shift 2
-	for _ in $(seq $((secs * 5))); do
-		cli "$@" 2>/dev/null | grep -qE -- "$pattern" || return 0
-		sleep 0.2
-	done
-	return 1
-}
-
-# wait_log SECONDS PATTERN: until pptpgw.log has a line matching PATTERN.
-wait_log() {
-	for _ in $(seq $(($1 * 5))); do
-		grep -qE -- "$2" "$RUN/pptpgw.log" && return 0
-		sleep 0.2
-	done
-	return 1
 }
 
 # The accounting line's uptime in seconds ("uptime=15s", "uptime=1m2s").
@@ -168,43 +62,24 @@ acct_uptime() {
 		       print t }'
 }
 
-# flood_bps TARGET: bit/s of echo replies the LAN host gets back from a
-# FLOOD_SECS-long flood of FLOOD_SIZE-byte pings to TARGET.
-flood_bps() {
-	local out rx
-	out=$(ip netns exec "$LANHOST" ping -q -n -i "$FLOOD_INTERVAL" -s "$FLOOD_SIZE" \
-		-w "$FLOOD_SECS" "$1" 2>&1)
-	rx=$(sed -n 's/.* \([0-9][0-9]*\) \(packets \)\{0,1\}received.*/\1/p' <<<"$out")
-	echo "# flood: $(head -c 300 <<<"$(grep -E 'transmitted' <<<"$out")")" >&2
-	echo $(((${rx:-0} * (FLOOD_SIZE + 28) * 8) / FLOOD_SECS))
-}
-
 # boot_client NAME [pg.*...]: the client VM, MS-CHAPv2 + MPPE-128 stateless.
 boot_client() {
 	local vm=$1; shift
-	vm_start "$LAB" br0 "$vm" 52:54:00:62:00:20 pg.role=client pg.ip=$VM_IP/24 pg.server=$WAN_IP \
-		pg.user=$USER_NAME "pg.pass=$USER_PASS" pg.auth=mschap-v2 pg.mppe=required,stateless \
-		"pg.ping=$LOCAL_ADDR" pg.pingsizes=56 pg.retries=1 "$@"
+	client_vm "$vm" pg.user=$USER_NAME "pg.pass=$USER_PASS" pg.auth=mschap-v2 pg.mppe=required,stateless \
+		"pg.ping=$LOCAL_ADDR" pg.pingsizes=56 "$@"
 }
 
-# case_begin NAME PROFILE-JSON: appliance up with that profile; 1 if it did not start.
-case_begin() {
-	echo "# ---- case $1"
+# profile_case NAME PROFILE-JSON: appliance up with that profile; 1 if it did not start.
+profile_case() {
 	write_config "$2"
-	: >"$RUN/pptpgw.log"
 	CASE_N=$((CASE_N + 1))
-	app_start || { tap_not_ok "$1: appliance starts"; tail -20 "$RUN/pptpgw.log" | sed 's/^/#   /'; return 1; }
-}
-
-case_end() {
-	vm_stop "$2"
-	tap_check "$1: appliance stops cleanly" app_stop
+	case_begin "$1"
 }
 
 # ---- session-timeout ----
 run_session_timeout() {
 	local name=session-timeout vm=lim$CASE_N log up
-	case_begin $name '"session-timeout": "15s"' || return
+	profile_case $name '"session-timeout": "15s"' || return
 	vm=lim$CASE_N
 	boot_client "$vm" pg.hold=40
 	log=$(vm_log "$vm")
@@ -219,7 +94,7 @@ run_session_timeout() {
 		tap_check "$name: on time (uptime ${up:-?}s, want 15)" test "${up:-0}" -ge 15 -a "${up:-0}" -le 17
 		tap_check "$name: session and interface gone" \
 			wait_cli_gone 10 "<pptp-$USER_NAME>" /interface/pptp-server/print
-		tap_check "$name: pool address released" bash -c "! ip netns exec $APP $CLI -s $SOCK /ip/pool/used/print | grep -q '10\.0\.0\.'"
+		tap_check "$name: pool address released" cli_lacks '10\.0\.0\.' /ip/pool/used/print
 		tap_check "$name: the client saw its link go" vm_wait_for "$log" '^PGTEST link ppp0 lost during hold' 60
 	fi
 	case_end $name "$vm"
@@ -228,12 +103,12 @@ run_session_timeout() {
 # ---- rate-limit ----
 run_rate_limit() {
 	local name=rate-limit vm log sid client bps free_bps drops
-	case_begin $name "\"rate-limit\": \"$RATE\"" || return
+	profile_case $name "\"rate-limit\": \"$RATE\"" || return
 	vm=lim$CASE_N
 	boot_client "$vm" pg.hold=60 pg.routes=10.20.0.0/24
 	log=$(vm_log "$vm")
 	if tap_check "$name: tunnel up" vm_wait_for "$log" '^PGTEST hold ' 120; then
-		client=$(tr -d '\r' <"$log" | sed -n 's/^PGTEST link ppp0 up ifname [^ ]* local \([0-9.]*\) .*/\1/p' | tail -1)
+		client=$(vm_ppp_local "$log")
 		sid=$(cli /ppp/active/print detail | sed -n 's/.*session-id=\([0-9]*\).*/\1/p' | head -1)
 		tap_check "$name: /ppp/active/print detail shows rate-limit=$RATE" \
 			wait_cli 5 "rate-limit=$RATE" /ppp/active/print detail
@@ -253,12 +128,12 @@ run_rate_limit() {
 	fi
 	case_end $name "$vm"
 
-	case_begin $name-unlimited "" || return
+	profile_case $name-unlimited "" || return
 	vm=lim$CASE_N
 	boot_client "$vm" pg.hold=40 pg.routes=10.20.0.0/24
 	log=$(vm_log "$vm")
 	if tap_check "$name-unlimited: tunnel up" vm_wait_for "$log" '^PGTEST hold ' 120; then
-		client=$(tr -d '\r' <"$log" | sed -n 's/^PGTEST link ppp0 up ifname [^ ]* local \([0-9.]*\) .*/\1/p' | tail -1)
+		client=$(vm_ppp_local "$log")
 		free_bps=$(flood_bps "$client")
 		echo "# $name-unlimited: $free_bps bit/s of replies without a limit"
 		tap_check "$name-unlimited: no rate_limit drops" \
@@ -272,7 +147,7 @@ run_rate_limit() {
 # ---- idle-timeout ----
 run_idle_timeout() {
 	local name=idle-timeout vm log up
-	case_begin $name '"idle-timeout": "10s"' || return
+	profile_case $name '"idle-timeout": "10s"' || return
 	vm=lim$CASE_N
 	# pppd sends LCP echoes every 2 s: control traffic that must not count.
 	boot_client "$vm" pg.hold=60 pg.echo=2,5
@@ -297,15 +172,11 @@ run_idle_timeout() {
 }
 
 CASE_N=0
+# shellcheck disable=SC2034 # read by want (lab.sh)
 cases=("$@")
-want() { [[ ${#cases[@]} -eq 0 || " ${cases[*]} " == *" $1 "* ]]; }
 
 want session-timeout && run_session_timeout
 want rate-limit && run_rate_limit
 want idle-timeout && run_idle_timeout
 
-if ((PG_TAP_FAIL)); then
-	echo "# ---- tail of pptpgw.log"
-	tail -n 60 "$RUN/pptpgw.log" | sed 's/^/#   /'
-fi
-tap_done
+lab_done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # pptpgw as the PPTP server for the real Linux client (pppd 2.4.9 +
-# pptp-linux 1.10 in a qemu VM), with a LAN host behind the appliance.
+# pptp-linux 1.10 in a qemu VM), with a LAN host behind the appliance, in
+# the lab of scripts/interop/lab.sh:
 #
 #   lab netns:   bridge br0 -- tap of the client VM (192.168.62.10)
 #                           -- wan0-br ==veth== wan0 in the appliance netns
@@ -23,115 +24,25 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-: "${PPTPGW_BUILD:=$ROOT/build}"
-# shellcheck source=../../scripts/interop/lib.sh
-source "$ROOT/scripts/interop/lib.sh"
-pg_trap_cleanup
-[[ $(id -u) == 0 ]] || { echo "1..0 # SKIP needs root"; exit 0; }
+# shellcheck source=../../scripts/interop/lab.sh
+source "$ROOT/scripts/interop/lab.sh"
 
-PPTPGW=$PPTPGW_BUILD/app/pptpgw
-CLI=$PPTPGW_BUILD/app/pptpgw-cli
-WAN_IP=192.168.62.2
 WAN_IP2=192.168.62.3   # a second appliance address for the two-clients case
-VM_IP=192.168.62.10
-LOCAL_ADDR=10.0.0.1
-LAN_HOST=10.20.0.2
-USER_NAME=MT-User
-USER_PASS=StrongPass
+LAB_WAN_IPS+=("$WAN_IP2")
 
-vm_image_ensure || { tap_not_ok "VM image builds"; tap_done; exit 1; }
-
-# The VM's bridge lives in its own namespace, the appliance in another: the
-# lab's kernel must own no address the appliance answers for.
-pg_netns_create || { tap_not_ok "lab namespace"; tap_done; exit 1; }
-LAB=$PG_NETNS
-pg_bridge_add "$LAB" br0
-pg_netns_create || { tap_not_ok "appliance namespace"; tap_done; exit 1; }
-APP=$PG_NETNS
-pg_netns_create || { tap_not_ok "LAN host namespace"; tap_done; exit 1; }
-LANHOST=$PG_NETNS
-ip link add wan0 netns "$APP" type veth peer name wan0-br netns "$LAB"
-ip -n "$LAB" link set wan0-br master br0 up
-ip link add lan0 netns "$APP" type veth peer name eth0 netns "$LANHOST"
-for ifc in wan0 lan0; do
-	ip -n "$APP" link set "$ifc" up
-	ip netns exec "$APP" ethtool -K "$ifc" tx off rx off gso off tso off gro off >/dev/null 2>&1 || true
-done
-ip -n "$LANHOST" link set eth0 up
-ip -n "$LANHOST" addr add $LAN_HOST/24 dev eth0
-ip -n "$LANHOST" route add default via 10.20.0.1
-
-RUN=$PG_RUNDIR
-SOCK=$RUN/pptpgw.sock
-PREFIX=pgtest-srv-$$
-APP_PID=
+lab_setup srv
 
 # write_config AUTH-LIST USE-ENCRYPTION [MPPE-MODE]
 write_config() {
-	cat >"$RUN/pptpgw.json" <<JSON
-{
-  "system": { "identity": "pptpgw-interop" },
-  "dataplane": { "lcores": "0-1", "workers": [1], "memory-mb": 256, "file-prefix": "$PREFIX" },
-  "management": { "socket": "$SOCK" },
-  "interface": {
-    "ethernet": [ { "name": "ether1", "device": "net_af_packet0,iface=wan0" },
-                  { "name": "ether2", "device": "net_af_packet1,iface=lan0" } ],
-    "pptp-server": { "server": { "enabled": true, "authentication": $1,
-                                 "keepalive-timeout": 5 } }
-  },
-  "ip": { "address": [ { "address": "$WAN_IP/24", "interface": "ether1" },
-                       { "address": "$WAN_IP2/24", "interface": "ether1" },
-                       { "address": "10.20.0.1/24", "interface": "ether2" } ],
-          "pool": [ { "name": "pptp-pool", "ranges": ["10.0.0.10-10.0.0.99"] } ] },
+	lab_config pptpgw-interop "\"authentication\": $1, \"keepalive-timeout\": 5" <<JSON
   "ppp": {
     "profile": [ { "name": "interop", "use-encryption": "$2", "mppe-mode": "${3:-any}",
                    "local-address": "$LOCAL_ADDR",
                    "remote-address": "pptp-pool", "dns-server": ["$LOCAL_ADDR"] } ],
-    "secret": [ { "name": "$USER_NAME", "password": "$USER_PASS", "service": "pptp",
-                  "profile": "interop" } ]
+    "secret": [ $(lab_secret interop) ]
   }
-}
 JSON
 }
-
-app_start() {
-	ip netns exec "$APP" "$PPTPGW" -c "$RUN/pptpgw.json" >>"$RUN/pptpgw.log" 2>&1 &
-	APP_PID=$!
-	for _ in $(seq 200); do
-		[[ -S $SOCK ]] && return 0
-		kill -0 "$APP_PID" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
-
-app_stop() {
-	[[ -n $APP_PID ]] || return 0
-	kill -TERM "$APP_PID" 2>/dev/null
-	wait "$APP_PID"
-	local rc=$?
-	APP_PID=
-	return $rc
-}
-# Everything the appliance's wire port sees, for the tshark check at the end.
-CAPTURE=$RUN/wan.pcapng
-CAP_PID=
-capture_start() {
-	ip netns exec "$LAB" dumpcap -q -i wan0-br -w "$CAPTURE" >"$RUN/dumpcap.log" 2>&1 &
-	CAP_PID=$!
-	for _ in $(seq 50); do
-		[[ -s $CAPTURE ]] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-capture_stop() {
-	[[ -n $CAP_PID ]] || return 0
-	kill -INT "$CAP_PID" 2>/dev/null
-	wait "$CAP_PID" 2>/dev/null
-	CAP_PID=
-}
-trap 'app_stop; capture_stop; pg_cleanup' EXIT
 
 # loss_on N: the lab bridge drops every Nth data-sized GRE packet in each
 # direction (control frames are small and pass). Every Nth, not at random:
@@ -157,52 +68,18 @@ loss_dropped() {
 		sed -n 's/.*counter packets \([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }'
 }
 
-# drop_count NAME: the dataplane's drop counter NAME (/pptpgw/drops).
-drop_count() {
-	echo /pptpgw/drops | python3 /usr/bin/dpdk-telemetry.py -f "$PREFIX" 2>/dev/null |
-		python3 -c 'import sys, json
-text = sys.stdin.read()
-d = json.loads(text[text.find("{"):text.rfind("}") + 1])
-print(d["/pptpgw/drops"].get(sys.argv[1], {}).get("count", 0))' "$1"
-}
-
-cli() { ip netns exec "$APP" "$CLI" -s "$SOCK" "$@"; }
-
-# wait_cli SECONDS PATTERN COMMAND...: until the command's output matches.
-wait_cli() {
-	local secs=$1 pattern=$2; shift 2
-	for _ in $(seq $((secs * 5))); do
-		cli "$@" 2>/dev/null | grep -qE -- "$pattern" && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
-# wait_cli_gone SECONDS PATTERN COMMAND...: until the output no longer matches.
-wait_cli_gone() {
-	local secs=$1 pattern=$2; shift 2
-	for _ in $(seq $((secs * 5))); do
-		cli "$@" 2>/dev/null | grep -qE -- "$pattern" || return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 # run_case NAME SERVER-AUTH USE-ENC VM-AUTH VM-MPPE EXPECT(up|fail) [ENCODING] [extra pg.*]
 run_case() {
 	local name=$1 srv_auth=$2 use_enc=$3 vm_auth=$4 vm_mppe=$5 expect=$6 encoding=${7:-} pass=$USER_PASS
 	shift 7 2>/dev/null || shift $#
 	local extra=("$@")
 	[[ $name == wrong-password ]] && pass=wrong-$USER_PASS
-	echo "# ---- case $name"
 	write_config "$srv_auth" "$use_enc" "${CASE_MODE:-any}"
-	: >"$RUN/pptpgw.log"
-	app_start || { tap_not_ok "$name: appliance starts"; tail -20 "$RUN/pptpgw.log" | sed 's/^/#   /'; return; }
+	case_begin "$name" || return
 	CASE_N=$((CASE_N + 1))
 	local vm=c$CASE_N  # the VM's tap is t<name>: at most 15 characters
-	vm_start "$LAB" br0 "$vm" 52:54:00:62:00:10 pg.role=client pg.ip=$VM_IP/24 pg.server=$WAN_IP \
-		pg.user=$USER_NAME "pg.pass=$pass" "pg.auth=$vm_auth" "pg.mppe=$vm_mppe" \
-		"pg.ping=$LOCAL_ADDR,$LAN_HOST" pg.pingsizes=56,1400 pg.hold=6 pg.retries=1 \
+	client_vm "$vm" pg.user=$USER_NAME "pg.pass=$pass" "pg.auth=$vm_auth" "pg.mppe=$vm_mppe" \
+		"pg.ping=$LOCAL_ADDR,$LAN_HOST" pg.pingsizes=56,1400 pg.hold=6 \
 		${CASE_STRESS:+"pg.stress=$CASE_STRESS"} "${extra[@]}"
 	local log
 	log=$(vm_log "$vm")
@@ -230,15 +107,14 @@ run_case() {
 		tap_check "$name: client disconnects" vm_wait_for "$log" '^PGTEST (disconnect clean|done)' 60
 		tap_check "$name: interface gone after disconnect" \
 			wait_cli_gone 20 "<pptp-$USER_NAME>" /interface/pptp-server/print
-		tap_check "$name: no active session left" bash -c "! ip netns exec $APP $CLI -s $SOCK /ppp/active/print | grep -q $USER_NAME"
-		tap_check "$name: pool address released" bash -c "! ip netns exec $APP $CLI -s $SOCK /ip/pool/used/print | grep -q '10\.0\.0\.'"
+		tap_check "$name: no active session left" cli_lacks "$USER_NAME" /ppp/active/print
+		tap_check "$name: pool address released" cli_lacks '10\.0\.0\.' /ip/pool/used/print
 	else
 		tap_check "$name: link refused" vm_wait_for "$log" '^PGTEST link ppp0 fail' 90
 		tap_check "$name: refusal logged" grep -qE "user=$USER_NAME .*(result=failed|refused)|peer refused authentication" "$RUN/pptpgw.log"
-		tap_check "$name: nothing left behind" bash -c "! ip netns exec $APP $CLI -s $SOCK /ppp/active/print | grep -q $USER_NAME"
+		tap_check "$name: nothing left behind" cli_lacks "$USER_NAME" /ppp/active/print
 	fi
-	vm_stop "$vm"
-	tap_check "$name: appliance stops cleanly" app_stop
+	case_end "$name" "$vm"
 }
 
 # CASE_STRESS=TARGET,COUNT,SIZE made the VM ping COUNT times back to back
@@ -275,16 +151,13 @@ check_stress() {
 # two pptp processes in one kernel would each receive the other's GRE.
 run_two_clients_case() {
 	local name=two-clients-same-call-id vm log n
-	echo "# ---- case $name"
 	write_config '["mschap2"]' yes
-	: >"$RUN/pptpgw.log"
-	app_start || { tap_not_ok "$name: appliance starts"; return; }
+	case_begin "$name" || return
 	CASE_N=$((CASE_N + 1))
 	vm=c$CASE_N
-	vm_start "$LAB" br0 "$vm" 52:54:00:62:00:10 pg.role=client pg.ip=$VM_IP/24 \
-		pg.server=$WAN_IP,$WAN_IP2 pg.count=2 pg.samecallid=1 \
+	client_vm "$vm" pg.server=$WAN_IP,$WAN_IP2 pg.count=2 pg.samecallid=1 \
 		pg.user=$USER_NAME "pg.pass=$USER_PASS" pg.auth=mschap-v2 pg.mppe=required,stateless \
-		"pg.ping=$LOCAL_ADDR,$LAN_HOST" pg.pingsizes=56,1400 pg.hold=15 pg.retries=1
+		"pg.ping=$LOCAL_ADDR,$LAN_HOST" pg.pingsizes=56,1400 pg.hold=15
 	log=$(vm_log "$vm")
 	# The VM pings through both, then holds them up while we look.
 	if tap_check "$name: both tunnels up and pinged" vm_wait_for "$log" '^PGTEST hold ' 180 &&
@@ -310,8 +183,7 @@ run_two_clients_case() {
 		tap_check "$name: both interfaces gone" \
 			wait_cli_gone 20 "<pptp-$USER_NAME" /interface/pptp-server/print
 	fi
-	vm_stop "$vm"
-	tap_check "$name: appliance stops cleanly" app_stop
+	case_end "$name" "$vm"
 }
 
 # The client vanishes without a goodbye (its eth0 goes down, pppd and pptp
@@ -319,15 +191,12 @@ run_two_clients_case() {
 # five "LCP missed echo reply" and tears the session down.
 run_keepalive_case() {
 	local name=keepalive
-	echo "# ---- case $name"
 	write_config '["mschap2"]' yes
-	: >"$RUN/pptpgw.log"
-	app_start || { tap_not_ok "$name: appliance starts"; return; }
+	case_begin "$name" || return
 	CASE_N=$((CASE_N + 1))
 	local vm=c$CASE_N log
-	vm_start "$LAB" br0 "$vm" 52:54:00:62:00:10 pg.role=client pg.ip=$VM_IP/24 pg.server=$WAN_IP \
-		pg.user=$USER_NAME "pg.pass=$USER_PASS" pg.auth=mschap-v2 pg.mppe=required,stateless \
-		"pg.ping=$LOCAL_ADDR" pg.pingsizes=56 pg.kill=3 pg.retries=1
+	client_vm "$vm" pg.user=$USER_NAME "pg.pass=$USER_PASS" pg.auth=mschap-v2 pg.mppe=required,stateless \
+		"pg.ping=$LOCAL_ADDR" pg.pingsizes=56 pg.kill=3
 	log=$(vm_log "$vm")
 	if tap_check "$name: tunnel up" vm_wait_for "$log" '^PGTEST link ppp0 up ' 90; then
 		tap_check "$name: session listed while up" \
@@ -337,15 +206,14 @@ run_keepalive_case() {
 			"for _ in \$(seq 60); do [ \$(grep -c 'LCP missed echo reply' $RUN/pptpgw.log) -ge 5 ] && exit 0; sleep 0.5; done; exit 1"
 		tap_check "$name: session torn down after the echoes" \
 			wait_cli_gone 15 "<pptp-$USER_NAME>" /interface/pptp-server/print
-		tap_check "$name: address back in the pool" bash -c "! ip netns exec $APP $CLI -s $SOCK /ip/pool/used/print | grep -q '10\.0\.0\.'"
+		tap_check "$name: address back in the pool" cli_lacks '10\.0\.0\.' /ip/pool/used/print
 	fi
-	vm_stop "$vm"
-	tap_check "$name: appliance stops cleanly" app_stop
+	case_end "$name" "$vm"
 }
 
 CASE_N=0
+# shellcheck disable=SC2034 # read by want (lab.sh)
 cases=("$@")
-want() { [[ ${#cases[@]} -eq 0 || " ${cases[*]} " == *" $1 "* ]]; }
 
 capture_start || tap_not_ok "capture starts on the wire port"
 
@@ -372,16 +240,8 @@ want two-clients-same-call-id && run_two_clients_case
 # RFC 2637 / 1661 / 3078 as Wireshark reads them: nothing we sent or
 # answered may decode as malformed.
 capture_stop
-if tap_check "capture holds the PPTP control and GRE traffic" bash -c \
-	"[ \$(tshark -r $CAPTURE -Y pptp 2>/dev/null | wc -l) -gt 0 ] && [ \$(tshark -r $CAPTURE -Y gre 2>/dev/null | wc -l) -gt 0 ]"; then
-	malformed=$(tshark -r "$CAPTURE" -Y _ws.malformed 2>/dev/null | wc -l)
-	if ! tap_check "no malformed frame among $(tshark -r "$CAPTURE" 2>/dev/null | wc -l) captured ($malformed)" test "$malformed" -eq 0; then
-		tshark -r "$CAPTURE" -Y _ws.malformed 2>/dev/null | head -10 | sed 's/^/#   /'
-	fi
+if tap_check "capture holds the PPTP control and GRE traffic" capture_has pptp gre; then
+	capture_check_malformed
 fi
 
-if ((PG_TAP_FAIL)); then
-	echo "# ---- tail of pptpgw.log"
-	tail -n 60 "$RUN/pptpgw.log" | sed 's/^/#   /'
-fi
-tap_done
+lab_done
