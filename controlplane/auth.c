@@ -166,6 +166,40 @@ void auth_rejected_reason(const uint8_t *msg, size_t len, char *reason, size_t c
 	snprintf(reason, cap, "rejected by server%s%s", text[0] ? ": " : "", text);
 }
 
+bool auth_client_reply_ok(struct auth *a, const struct auth_pkt *p)
+{
+	if (a->state != AUTH_ST_WAIT_RESULT) {
+		auth_drop(a, AUTH_DROP_UNEXPECTED);
+		return false;
+	}
+	if (p->id != a->id) {
+		auth_drop(a, AUTH_DROP_BAD_ID);
+		return false;
+	}
+	return true;
+}
+
+bool auth_server_request_ok(struct auth *a, uint8_t id)
+{
+	switch (a->state) {
+	case AUTH_ST_WAIT_REQUEST:
+		return true;
+	case AUTH_ST_VERIFYING:
+		auth_drop(a, AUTH_DROP_BUSY);
+		return false;
+	case AUTH_ST_DONE:
+		if (a->pkt_len) {
+			a->pkt[1] = id;
+			a->stats.resent_verdicts++;
+			auth_resend(a);
+		}
+		return false;
+	default:
+		auth_drop(a, AUTH_DROP_UNEXPECTED);
+		return false;
+	}
+}
+
 void auth_verify(struct auth *a)
 {
 	a->rq.auth = a;

@@ -81,21 +81,9 @@ static void chap_server_input(struct auth *a, const struct auth_pkt *p)
 		auth_drop(a, AUTH_DROP_BAD_ID);
 		return;
 	}
-	switch (a->state) {
-	case AUTH_ST_WAIT_REQUEST:
-		break;
-	case AUTH_ST_VERIFYING:
-		auth_drop(a, AUTH_DROP_BUSY);
+	/* RFC 1994 4.2: a repeat means the Success/Failure was lost; it goes again. */
+	if (!auth_server_request_ok(a, p->id))
 		return;
-	case AUTH_ST_DONE:
-		/* RFC 1994 4.2: the Success/Failure was lost; say it again. */
-		a->stats.resent_verdicts++;
-		auth_resend(a);
-		return;
-	default:
-		auth_drop(a, AUTH_DROP_UNEXPECTED);
-		return;
-	}
 	a->rq.method = a->alg->method;
 	memcpy(a->rq.user, name, name_len);
 	a->rq.user[name_len] = '\0';
@@ -194,14 +182,8 @@ static void chap_client_input(struct auth *a, const struct auth_pkt *p)
 		auth_drop(a, AUTH_DROP_BAD_CODE);
 		return;
 	}
-	if (a->state != AUTH_ST_WAIT_RESULT) {
-		auth_drop(a, AUTH_DROP_UNEXPECTED);
+	if (!auth_client_reply_ok(a, p))
 		return;
-	}
-	if (p->id != a->id) {
-		auth_drop(a, AUTH_DROP_BAD_ID);
-		return;
-	}
 	if (p->code == CHAP_SUCCESS) {
 		if (a->alg->check_success(a, p->data, p->len) < 0)
 			auth_finish(a, false, AUTH_REASON_SERVER_UNAUTH);

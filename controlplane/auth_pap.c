@@ -58,14 +58,8 @@ static void pap_client_input(struct auth *a, const struct auth_pkt *p)
 			return;
 		}
 	}
-	if (a->state != AUTH_ST_WAIT_RESULT) {
-		auth_drop(a, AUTH_DROP_UNEXPECTED);
+	if (!auth_client_reply_ok(a, p))
 		return;
-	}
-	if (p->id != a->id) {
-		auth_drop(a, AUTH_DROP_BAD_ID);
-		return;
-	}
 	if (p->code == PAP_AUTH_ACK) {
 		auth_finish(a, true, NULL);
 		return;
@@ -118,24 +112,9 @@ static void pap_server_input(struct auth *a, const struct auth_pkt *p)
 		auth_drop(a, AUTH_DROP_BAD_VALUE);
 		return;
 	}
-	switch (a->state) {
-	case AUTH_ST_WAIT_REQUEST:
-		break;
-	case AUTH_ST_VERIFYING:
-		auth_drop(a, AUTH_DROP_BUSY);
+	/* A repeat after our Ack/Nak was lost: the same answer, under this Identifier. */
+	if (!auth_server_request_ok(a, p->id))
 		return;
-	case AUTH_ST_DONE:
-		/* Our Ack/Nak was lost: the same answer, under this Identifier. */
-		if (a->pkt_len) {
-			a->pkt[1] = p->id;
-			a->stats.resent_verdicts++;
-			auth_resend(a);
-		}
-		return;
-	default:
-		auth_drop(a, AUTH_DROP_UNEXPECTED);
-		return;
-	}
 	a->id = p->id;
 	a->id_valid = true;
 	a->rq.method = AUTH_METHOD_PAP;

@@ -152,6 +152,18 @@ void auth_resend(struct auth *a);
 void auth_verify(struct auth *a);
 /* Verdict reached: log, report, ppp_auth_done(). Nothing of a may be used afterwards by the caller's caller. */
 void auth_finish(struct auth *a, bool ok, const char *reason);
+/*
+ * Client: a verdict (PAP Ack/Nak, CHAP Success/Failure) must answer the
+ * packet we wait on, by its Identifier. true, or dropped and counted.
+ */
+bool auth_client_reply_ok(struct auth *a, const struct auth_pkt *p);
+/*
+ * Server: a request (PAP Authenticate-Request, CHAP Response) with
+ * Identifier id goes to the backend only while we wait for one. true, or
+ * dropped and counted; once decided, our verdict was lost: sent again
+ * under id (RFC 1334 2.2.1, RFC 1994 4.2).
+ */
+bool auth_server_request_ok(struct auth *a, uint8_t id);
 /* Client: "rejected by server[: <text>]" from a PAP/CHAP message. */
 void auth_rejected_reason(const uint8_t *msg, size_t len, char *reason, size_t cap);
 

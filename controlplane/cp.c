@@ -10,6 +10,7 @@
 
 #include <event2/event.h>
 
+#include "cli_cfg_edit.h"
 #include "cp.h"
 #include "dataplane.h"
 #include "dp_msg.h"
@@ -97,6 +98,11 @@ int cp_init(struct cp_context *cp, struct pg_config *cfg, const char *config_pat
 	pptp_server_set_dp_ops(&session_dp_real_ops);
 	if (radius_client_init(cp) || radius_acct_init(cp) || radius_coa_init(cp))
 		goto fail;
+	/* /radius/incoming edits reopen or close the listener at once. */
+	if (cli_edit_commit_hook_add(radius_coa_sync)) {
+		LOG_ERR(LOG_TOPIC_RADIUS, "no room for the radius-incoming commit hook");
+		goto fail;
+	}
 	if (radius_telemetry_register())
 		LOG_WARN(LOG_TOPIC_RADIUS, "telemetry command /pptpgw/radius not registered");
 	if (pptp_server_init(cp))
@@ -131,6 +137,7 @@ void cp_fini(struct cp_context *cp)
 	tunnel_route_fini();
 	pptp_server_fini();
 	/* After the sessions' Stop records are queued: flush them (bounded), then close. */
+	cli_edit_commit_hook_del(radius_coa_sync);
 	radius_coa_fini();
 	radius_acct_fini();
 	radius_client_fini();

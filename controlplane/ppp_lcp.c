@@ -8,9 +8,9 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/random.h>
-#include <time.h>
 
 #include "config.h"
+#include "mono_clock.h"
 #include "ppp_lcp.h"
 
 /* Server role proposal order, strongest first. */
@@ -88,10 +88,9 @@ static uint32_t lcp_random(struct lcp *lcp)
 	if (lcp->ops->random)
 		return lcp->ops->random(lcp->owner);
 	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != (ssize_t)sizeof(v)) {
-		struct timespec ts;
+		uint64_t ns = mono_ns();
 
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		v = (uint32_t)ts.tv_nsec ^ (uint32_t)(uintptr_t)lcp ^ ((uint32_t)ts.tv_sec << 16);
+		v = (uint32_t)ns ^ (uint32_t)(ns >> 32) ^ (uint32_t)(uintptr_t)lcp;
 	}
 	return v;
 }

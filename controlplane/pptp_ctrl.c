@@ -32,6 +32,7 @@
 
 #include "cp.h"
 #include "log.h"
+#include "mono_clock.h"
 #include "pptp_ctrl.h"
 #include "pptp_msg.h"
 
@@ -463,6 +464,25 @@ static void pptp_ctrl_recv_ECHORP(struct pptp_ctrl *c, const struct pptp_echorp 
 }
 
 /*
+ * Why a call request (msg: "OCRQ", "ICRQ") gets General error / No-Resource:
+ * no call layer (a counted drop), or the call layer said no.
+ */
+static void ctrl_call_refused(struct pptp_ctrl *c, const char *msg, uint16_t call_id,
+			      bool no_call_layer)
+{
+	char what[96];
+
+	if (no_call_layer) {
+		snprintf(what, sizeof(what), "%s call-id=%u refused: General error/No-Resource",
+			 msg, call_id);
+		ctrl_drop(c, PPTP_CTRL_DROP_NO_CALL_LAYER, what);
+	} else {
+		ctrl_log(c, CFG_LOG_WARNING, "%s call-id=%u refused by the call layer", msg,
+			 call_id);
+	}
+}
+
+/*
  * No call layer yet (the PPP layer is the next piece of work): every call
  * request is refused with General error / No-Resource and the control
  * connection stays up, so the peer sees a clean refusal, not a dead link.
@@ -472,7 +492,6 @@ static void pptp_ctrl_recv_OCRQ(struct pptp_ctrl *c, const struct pptp_ocrq *rq)
 	struct pptp_msg m = { .type = PPTP_OCRP };
 	struct pptp_ocrp *rp = &m.u.ocrp;
 	const struct pptp_ctrl_call_ops *ops = ops_of(c);
-	char what[96];
 
 	ctrl_log(c, CFG_LOG_INFO, "OCRQ call-id=%u serial=%u bps=%u..%u window=%u",
 		 rq->call_id, rq->call_serial, rq->min_bps, rq->max_bps, rq->recv_window);
@@ -483,14 +502,8 @@ static void pptp_ctrl_recv_OCRQ(struct pptp_ctrl *c, const struct pptp_ocrq *rq)
 		ctrl_send(c, &m);
 		return;
 	}
-	if (ops == NULL || ops->outgoing_call_request == NULL) {
-		snprintf(what, sizeof(what), "OCRQ call-id=%u refused: General error/No-Resource",
-			 rq->call_id);
-		ctrl_drop(c, PPTP_CTRL_DROP_NO_CALL_LAYER, what);
-	} else {
-		ctrl_log(c, CFG_LOG_WARNING, "OCRQ call-id=%u refused by the call layer",
-			 rq->call_id);
-	}
+	ctrl_call_refused(c, "OCRQ", rq->call_id,
+			  ops == NULL || ops->outgoing_call_request == NULL);
 	memset(rp, 0, sizeof(*rp));
 	rp->peer_call_id = rq->call_id;
 	rp->result = PPTP_OCRP_GENERAL_ERROR;
@@ -504,7 +517,6 @@ static void pptp_ctrl_recv_ICRQ(struct pptp_ctrl *c, const struct pptp_icrq *rq)
 	struct pptp_msg m = { .type = PPTP_ICRP };
 	struct pptp_icrp *rp = &m.u.icrp;
 	const struct pptp_ctrl_call_ops *ops = ops_of(c);
-	char what[96];
 
 	ctrl_log(c, CFG_LOG_INFO, "ICRQ call-id=%u serial=%u", rq->call_id, rq->call_serial);
 	rp->peer_call_id = rq->call_id;
@@ -514,14 +526,8 @@ static void pptp_ctrl_recv_ICRQ(struct pptp_ctrl *c, const struct pptp_icrq *rq)
 		ctrl_send(c, &m);
 		return;
 	}
-	if (ops == NULL || ops->incoming_call_request == NULL) {
-		snprintf(what, sizeof(what), "ICRQ call-id=%u refused: General error/No-Resource",
-			 rq->call_id);
-		ctrl_drop(c, PPTP_CTRL_DROP_NO_CALL_LAYER, what);
-	} else {
-		ctrl_log(c, CFG_LOG_WARNING, "ICRQ call-id=%u refused by the call layer",
-			 rq->call_id);
-	}
+	ctrl_call_refused(c, "ICRQ", rq->call_id,
+			  ops == NULL || ops->incoming_call_request == NULL);
 	memset(rp, 0, sizeof(*rp));
 	rp->peer_call_id = rq->call_id;
 	rp->result = PPTP_ICRP_GENERAL_ERROR;
@@ -941,11 +947,10 @@ static void accept_error_cb(struct evconnlistener *l, void *arg)
 /* What listening and connecting both need: the loop, the reaper. 0 or -1. */
 static int ctrl_events_init(struct cp_context *cp)
 {
-	struct timespec ts;
-
 	if (g.cp == NULL) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		g.next_echo_id = (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec;
+		uint64_t ns = mono_ns();
+
+		g.next_echo_id = (uint32_t)ns ^ (uint32_t)(ns >> 32);
 	}
 	g.cp = cp;
 	if (g.reap_ev == NULL)

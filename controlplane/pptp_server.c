@@ -17,6 +17,7 @@
 #include "cli_cmds_pptp.h"
 #include "cp.h"
 #include "dp_msg.h"
+#include "hash_fn.h"
 #include "log.h"
 #include "pptp_ctrl.h"
 #include "pptp_msg.h"
@@ -112,25 +113,6 @@ static void chain_push(struct srv_call **head, struct srv_call *c, enum srv_hash
 		(*head)->hpprev[h] = &c->hnext[h];
 	*head = c;
 	c->hpprev[h] = head;
-}
-
-static uint32_t hash_u32(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x7feb352du;
-	x ^= x >> 15;
-	x *= 0x846ca68bu;
-	x ^= x >> 16;
-	return x;
-}
-
-static uint32_t hash_str(const char *s)
-{
-	uint32_t h = 2166136261u;   /* FNV-1a */
-
-	while (*s)
-		h = (h ^ (uint8_t)*s++) * 16777619u;
-	return h;
 }
 
 static uint32_t call_hash(const struct srv_call *c, enum srv_hash h)
@@ -654,14 +636,20 @@ static unsigned int rows_count(void)
 	return srv.n_calls;
 }
 
+/* Row i's session, when it is one to show (named and not stopping): 0, or -1. */
+static int row_info(unsigned int i, struct session_info *si)
+{
+	if (i >= srv.n_calls || !srv.calls[i]->name[0])
+		return -1;
+	session_get_info(srv.calls[i]->s, si);
+	return si->stopping ? -1 : 0;
+}
+
 static int iface_row(unsigned int i, struct pptp_iface_row *out)
 {
 	struct session_info si;
 
-	if (i >= srv.n_calls || !srv.calls[i]->name[0])
-		return -1;
-	session_get_info(srv.calls[i]->s, &si);
-	if (si.stopping)
+	if (row_info(i, &si) < 0)
 		return -1;
 	memset(out, 0, sizeof(*out));
 	memcpy(out->name, si.iface, sizeof(out->name) < sizeof(si.iface) ? sizeof(out->name) : sizeof(si.iface));
@@ -680,10 +668,7 @@ static int active_row(unsigned int i, struct ppp_active_row *out)
 {
 	struct session_info si;
 
-	if (i >= srv.n_calls || !srv.calls[i]->name[0])
-		return -1;
-	session_get_info(srv.calls[i]->s, &si);
-	if (si.stopping)
+	if (row_info(i, &si) < 0)
 		return -1;
 	memset(out, 0, sizeof(*out));
 	memcpy(out->name, si.user, sizeof(out->name));

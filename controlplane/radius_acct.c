@@ -13,6 +13,7 @@
 #include <openssl/rand.h>
 
 #include "cp.h"
+#include "hash_fn.h"
 #include "log.h"
 #include "radius_acct.h"
 #include "radius_client.h"
@@ -20,9 +21,24 @@
 
 #define GIGAWORD_SHIFT 32    /* RFC 2869 5.1: the 2^32 overflows of the octet counter */
 
+/*
+ * The running sessions are found through four hash tables: by session (the
+ * observer's and the backend's key, every set-up and teardown) and, once
+ * up, by the three keys a Disconnect/CoA names a session with. Chains are
+ * doubly linked so removal is O(1) even when every session has the same user.
+ */
+enum acct_index {
+	IX_SESSION,    /* struct session *, from note_auth until down */
+	IX_SID,        /* Acct-Session-Id, while up */
+	IX_USER,       /* User-Name, while up: a user's calls share a chain */
+	IX_IP,         /* Framed-IP-Address, while up */
+	IX_COUNT,
+};
+
+#define ACCT_HASH_MIN 256   /* buckets at first; doubled when the load reaches 1 */
+
 /* A session the NAS serves: what Interim/Stop and Disconnect/CoA need. */
 struct acct_sess {
-	struct acct_sess *next;
 	struct session *s;
 	char sid[RADIUS_ACCT_SID_LEN];
 	char user[CFG_NAME_MAX];
@@ -31,11 +47,19 @@ struct acct_sess {
 	bool up;
 	struct radius_auth_attrs aa;
 	struct event *interim_ev;
+	bool in_ix[IX_COUNT];
+	struct acct_sess *hnext[IX_COUNT];
+	struct acct_sess **hpprev[IX_COUNT];   /* what points at us: bucket or previous hnext */
+};
+
+struct acct_htab {
+	struct acct_sess **b;
+	size_t nb, n;
 };
 
 /* One record, snapshot at the event. */
 struct acct_rec {
-	struct acct_rec *next;
+	struct acct_rec *next, *prev;
 	uint32_t status;               /* Acct-Status-Type */
 	char sid[RADIUS_ACCT_SID_LEN];
 	char user[CFG_NAME_MAX];
@@ -50,8 +74,13 @@ struct acct_rec {
 
 static struct {
 	struct cp_context *cp;
-	struct acct_sess *sessions;
-	struct acct_rec *head, *tail;  /* FIFO: the oldest first */
+	struct acct_htab ix[IX_COUNT];
+	/*
+	 * FIFO, the oldest first. Records are sent in order and leave only when
+	 * done, so the ones in flight are always a prefix: unsent is the first
+	 * of the rest.
+	 */
+	struct acct_rec *head, *tail, *unsent;
 	unsigned int waiting, inflight;
 	uint64_t queued, acked, dropped;
 	char sid_prefix[16];
@@ -76,11 +105,92 @@ static void sid_init(void)
 	ra.sid_next = 1;
 }
 
-/* ---- session list ---- */
+/* ---- session tables ---- */
+
+static uint32_t sess_hash(const struct acct_sess *a, enum acct_index ix)
+{
+	switch (ix) {
+	case IX_SESSION:
+		return hash_ptr(a->s);
+	case IX_SID:
+		return hash_str(a->sid);
+	case IX_USER:
+		return hash_str(a->user);
+	case IX_IP:
+		return hash_u32(a->client_ip);
+	case IX_COUNT:
+		break;
+	}
+	return 0;
+}
+
+static void chain_push(struct acct_sess **head, struct acct_sess *a, enum acct_index ix)
+{
+	a->hnext[ix] = *head;
+	if (*head)
+		(*head)->hpprev[ix] = &a->hnext[ix];
+	*head = a;
+	a->hpprev[ix] = head;
+}
+
+static int htab_grow(enum acct_index ix)
+{
+	struct acct_htab *t = &ra.ix[ix];
+	size_t nb = t->nb ? t->nb * 2 : ACCT_HASH_MIN;
+	struct acct_sess **b = calloc(nb, sizeof(*b));
+
+	if (!b)
+		return t->nb ? 0 : -1;   /* a full table still works, only slower */
+	for (size_t i = 0; i < t->nb; i++) {
+		struct acct_sess *a = t->b[i], *next;
+
+		for (; a; a = next) {
+			next = a->hnext[ix];
+			chain_push(&b[sess_hash(a, ix) & (nb - 1)], a, ix);
+		}
+	}
+	free(t->b);
+	t->b = b;
+	t->nb = nb;
+	return 0;
+}
+
+static int htab_add(struct acct_sess *a, enum acct_index ix)
+{
+	struct acct_htab *t = &ra.ix[ix];
+
+	if ((t->n >= t->nb || !t->b) && htab_grow(ix))
+		return -1;
+	chain_push(&t->b[sess_hash(a, ix) & (t->nb - 1)], a, ix);
+	t->n++;
+	a->in_ix[ix] = true;
+	return 0;
+}
+
+static void htab_del(struct acct_sess *a, enum acct_index ix)
+{
+	if (!a->in_ix[ix])
+		return;
+	*a->hpprev[ix] = a->hnext[ix];
+	if (a->hnext[ix])
+		a->hnext[ix]->hpprev[ix] = a->hpprev[ix];
+	ra.ix[ix].n--;
+	a->in_ix[ix] = false;
+	a->hnext[ix] = NULL;
+	a->hpprev[ix] = NULL;
+}
+
+/* The chain a key hashes to (NULL: table empty); callers compare keys. */
+static struct acct_sess *htab_chain(enum acct_index ix, uint32_t h)
+{
+	const struct acct_htab *t = &ra.ix[ix];
+
+	return t->b ? t->b[h & (t->nb - 1)] : NULL;
+}
 
 static struct acct_sess *sess_find(const struct session *s)
 {
-	for (struct acct_sess *a = ra.sessions; a; a = a->next)
+	for (struct acct_sess *a = htab_chain(IX_SESSION, hash_ptr(s)); a; a = a->hnext[IX_SESSION])
 		if (a->s == s)
 			return a;
 	return NULL;
@@ -96,19 +206,28 @@ static struct acct_sess *sess_get(struct session *s)
 	if (!a)
 		return NULL;
 	a->s = s;
-	a->next = ra.sessions;
-	ra.sessions = a;
+	if (htab_add(a, IX_SESSION)) {
+		free(a);
+		return NULL;
+	}
 	return a;
+}
+
+/* Up: findable by the keys Disconnect/CoA use (a failed add only hides it from them). */
+static void sess_index_keys(struct acct_sess *a)
+{
+	for (enum acct_index ix = IX_SID; ix < IX_COUNT; ix++) {
+		htab_del(a, ix);
+		if (htab_add(a, ix))
+			LOG_WARN(LOG_TOPIC_RADIUS, "user=%s sid=%s not findable by Disconnect/CoA: "
+				 "out of memory", a->user, a->sid);
+	}
 }
 
 static void sess_free(struct acct_sess *a)
 {
-	struct acct_sess **pp = &ra.sessions;
-
-	while (*pp && *pp != a)
-		pp = &(*pp)->next;
-	if (*pp)
-		*pp = a->next;
+	for (enum acct_index ix = 0; ix < IX_COUNT; ix++)
+		htab_del(a, ix);
 	if (a->interim_ev)
 		event_free(a->interim_ev);
 	free(a);
@@ -125,17 +244,16 @@ static void pump(void);
 
 static void rec_unlink(struct acct_rec *r)
 {
-	struct acct_rec **pp = &ra.head, *prev = NULL;
-
-	while (*pp && *pp != r) {
-		prev = *pp;
-		pp = &(*pp)->next;
-	}
-	if (!*pp)
-		return;
-	*pp = r->next;
-	if (ra.tail == r)
-		ra.tail = prev;
+	if (r->prev)
+		r->prev->next = r->next;
+	else
+		ra.head = r->next;
+	if (r->next)
+		r->next->prev = r->prev;
+	else
+		ra.tail = r->prev;
+	if (ra.unsent == r)
+		ra.unsent = r->next;
 	ra.waiting--;
 }
 
@@ -213,15 +331,16 @@ static void on_acct_reply(void *arg, enum radius_result res, const struct radius
 /* Send the oldest records not yet in flight, up to the in-flight bound. */
 static void pump(void)
 {
-	for (struct acct_rec *r = ra.head; r && ra.inflight < RADIUS_ACCT_INFLIGHT; r = r->next) {
-		if (r->req)
-			continue;
+	while (ra.unsent && ra.inflight < RADIUS_ACCT_INFLIGHT) {
+		struct acct_rec *r = ra.unsent;
+
 		/* rounds 0: passes over the servers until one answers (RFC 2866 2). */
 		r->req = radius_client_send(RADIUS_SVC_ACCT, RADIUS_ACCOUNTING_REQUEST, 0, build_acct,
 					    on_acct_reply, r);
 		if (!r->req)
 			return;
 		ra.inflight++;
+		ra.unsent = r->next;
 	}
 }
 
@@ -249,11 +368,14 @@ static void rec_queue(const struct acct_sess *a, uint32_t status, const struct s
 	r->session_time = session_time;
 	r->terminate_cause = cause;
 	r->when = time(NULL);
+	r->prev = ra.tail;
 	if (ra.tail)
 		ra.tail->next = r;
 	else
 		ra.head = r;
 	ra.tail = r;
+	if (!ra.unsent)
+		ra.unsent = r;
 	ra.waiting++;
 	pump();
 }
@@ -296,6 +418,7 @@ static void obs_up(struct session *s)
 	snprintf(a->user, sizeof(a->user), "%s", info.user);
 	a->client_ip = info.client_ip;
 	a->peer_ip = info.peer_addr;
+	sess_index_keys(a);
 	if (!accounting_on())
 		return;
 	rec_queue(a, RADIUS_ACCT_START, NULL, 0, 0);
@@ -378,18 +501,44 @@ static bool sess_matches(const struct acct_sess *a, const char *user, const char
 	return !info.stopping;
 }
 
+/* a into out[n] when it matches (and there is room); the new count. */
+static unsigned int match_one(const struct acct_sess *a, const char *user,
+			      const char *acct_session_id, uint32_t framed_ip, struct session **out,
+			      unsigned int cap, unsigned int n)
+{
+	if (!sess_matches(a, user, acct_session_id, framed_ip))
+		return n;
+	if (n < cap)
+		out[n] = a->s;
+	return n + 1;
+}
+
 unsigned int radius_acct_find_all(const char *user, const char *acct_session_id,
 				  uint32_t framed_ip, struct session **out, unsigned int cap)
 {
+	enum acct_index ix;
+	uint32_t h;
 	unsigned int n = 0;
 
-	for (struct acct_sess *a = ra.sessions; a; a = a->next) {
-		if (!sess_matches(a, user, acct_session_id, framed_ip))
-			continue;
-		if (n < cap)
-			out[n] = a->s;
-		n++;
+	/* Walk the chain of the most selective key given; every key given must match. */
+	if (acct_session_id) {
+		ix = IX_SID;
+		h = hash_str(acct_session_id);
+	} else if (framed_ip) {
+		ix = IX_IP;
+		h = hash_u32(framed_ip);
+	} else if (user) {
+		ix = IX_USER;
+		h = hash_str(user);
+	} else {
+		/* No key: every running session, bucket by bucket. */
+		for (size_t i = 0; i < ra.ix[IX_SESSION].nb; i++)
+			for (struct acct_sess *a = ra.ix[IX_SESSION].b[i]; a; a = a->hnext[IX_SESSION])
+				n = match_one(a, NULL, NULL, 0, out, cap, n);
+		return n;
 	}
+	for (struct acct_sess *a = htab_chain(ix, h); a; a = a->hnext[ix])
+		n = match_one(a, user, acct_session_id, framed_ip, out, cap, n);
 	return n;
 }
 
@@ -468,7 +617,12 @@ void radius_acct_fini(void)
 		radius_client_cancel(r->req);
 		free(r);
 	}
-	while (ra.sessions)
-		sess_free(ra.sessions);
+	ra.tail = ra.unsent = NULL;
+	for (size_t i = 0; i < ra.ix[IX_SESSION].nb; i++)
+		while (ra.ix[IX_SESSION].b[i])
+			sess_free(ra.ix[IX_SESSION].b[i]);
+	for (enum acct_index ix = 0; ix < IX_COUNT; ix++)
+		free(ra.ix[ix].b);
+	memset(ra.ix, 0, sizeof(ra.ix));
 	ra.cp = NULL;
 }

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -22,6 +21,7 @@
 #include "cp.h"
 #include "log.h"
 #include "radius_client.h"
+#include "radius_socket.h"
 
 #define RADIUS_SOCKS_MAX     8        /* distinct src-address values */
 #define RADIUS_IDS           256
@@ -129,7 +129,7 @@ static void on_readable(evutil_socket_t fd, short what, void *arg);
 static struct radius_sock *sock_for(uint32_t src)
 {
 	struct radius_sock *s;
-	struct sockaddr_in sa = { .sin_family = AF_INET };
+	char addr[CFG_IPV4_STRLEN];
 
 	for (unsigned int i = 0; i < rc.n_socks; i++)
 		if (rc.socks[i].src == src)
@@ -139,21 +139,11 @@ static struct radius_sock *sock_for(uint32_t src)
 	s = &rc.socks[rc.n_socks];
 	memset(s, 0, sizeof(*s));
 	s->src = src;
-	s->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (s->fd < 0)
-		return NULL;
-	/* src-address (RouterOS): the address our requests come from. */
-	sa.sin_addr.s_addr = htonl(src);
-	if (bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		LOG_WARN(LOG_TOPIC_RADIUS, "cannot bind src-address: %s", strerror(errno));
-		close(s->fd);
-		return NULL;
-	}
-	s->ev = event_new(rc.cp->base, s->fd, EV_READ | EV_PERSIST, on_readable, s);
-	if (!s->ev || event_add(s->ev, NULL)) {
-		if (s->ev)
-			event_free(s->ev);
-		close(s->fd);
+	/* src-address (RouterOS): the address our requests come from; any port. */
+	s->fd = radius_socket_open(rc.cp->base, src, 0, on_readable, s, &s->ev);
+	if (s->fd < 0) {
+		cfg_format_ipv4(src, addr, sizeof(addr));
+		LOG_WARN(LOG_TOPIC_RADIUS, "cannot bind src-address %s: %s", addr, strerror(errno));
 		return NULL;
 	}
 	rc.n_socks++;
@@ -495,9 +485,7 @@ void radius_client_fini(void)
 		for (unsigned int id = 0; id < RADIUS_IDS; id++)
 			if (s->inflight[id])
 				s->inflight[id]->has_id = false;
-		if (s->ev)
-			event_free(s->ev);
-		close(s->fd);
+		radius_socket_close(&s->fd, &s->ev);
 	}
 	rc.n_socks = 0;
 	rc.cp = NULL;

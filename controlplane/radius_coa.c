@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -20,6 +19,7 @@
 #include "pptp_server.h"
 #include "radius_acct.h"
 #include "radius_coa.h"
+#include "radius_socket.h"
 #include "session.h"
 
 #define COA_CAUSE "radius disconnect"
@@ -39,8 +39,9 @@ struct coa_cached {
 
 static struct {
 	struct cp_context *cp;
-	int fd;
+	int fd;                        /* -1: not listening */
 	struct event *ev;
+	uint16_t port;                 /* fd's */
 	struct radius_coa_stats st;
 	struct coa_cached cache[COA_REPLY_CACHE];
 	unsigned int cache_next;
@@ -295,41 +296,47 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* Make the listener what /radius/incoming says: closed, or open on its port. 0 or -1. */
+static int coa_listen(const struct cfg_radius_incoming *in)
+{
+	if (co.fd >= 0 && in->accept && co.port == in->port)
+		return 0;
+	if (co.fd >= 0) {
+		radius_socket_close(&co.fd, &co.ev);
+		LOG_INFO(LOG_TOPIC_RADIUS, "radius-incoming closed port=%u", co.port);
+	}
+	if (!in->accept)
+		return 0;
+	co.fd = radius_socket_open(co.cp->base, 0, in->port, on_readable, NULL, &co.ev);
+	if (co.fd < 0) {
+		LOG_ERR(LOG_TOPIC_RADIUS, "radius-incoming: cannot listen on udp port %u: %s",
+			in->port, strerror(errno));
+		return -1;
+	}
+	co.port = in->port;
+	LOG_INFO(LOG_TOPIC_RADIUS, "radius-incoming listening port=%u", in->port);
+	return 0;
+}
+
 int radius_coa_init(struct cp_context *cp)
 {
-	const struct cfg_radius_incoming *in = &cp->cfg->radius_incoming;
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_ANY) };
-
 	memset(&co, 0, sizeof(co));
 	co.fd = -1;
 	co.cp = cp;
-	if (!in->accept)
-		return 0;
-	sa.sin_port = htons(in->port);
-	co.fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (co.fd < 0 || bind(co.fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		LOG_ERR(LOG_TOPIC_RADIUS, "radius-incoming: cannot listen on udp port %u: %s",
-			in->port, strerror(errno));
-		goto fail;
-	}
-	co.ev = event_new(cp->base, co.fd, EV_READ | EV_PERSIST, on_readable, NULL);
-	if (!co.ev || event_add(co.ev, NULL))
-		goto fail;
-	LOG_INFO(LOG_TOPIC_RADIUS, "radius-incoming listening port=%u", in->port);
-	return 0;
-fail:
-	radius_coa_fini();
-	return -1;
+	return coa_listen(&cp->cfg->radius_incoming);
+}
+
+void radius_coa_sync(void)
+{
+	/* A failure is logged; the next commit tries again. */
+	if (co.cp)
+		coa_listen(&co.cp->cfg->radius_incoming);
 }
 
 void radius_coa_fini(void)
 {
-	if (co.ev)
-		event_free(co.ev);
-	co.ev = NULL;
-	if (co.fd >= 0)
-		close(co.fd);
-	co.fd = -1;
+	radius_socket_close(&co.fd, &co.ev);
+	co.cp = NULL;
 }
 
 void radius_coa_get_stats(struct radius_coa_stats *out)

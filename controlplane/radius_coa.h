@@ -7,6 +7,7 @@
  * User-Name, Acct-Session-Id and/or Framed-IP-Address, and answers ACK or
  * NAK with an Error-Cause. Requests from unknown addresses or with a bad
  * authenticator are dropped and counted (RFC 5176 3.4/5.1: silently).
+ * The listener follows /radius/incoming edits at once (radius_coa_sync).
  *
  * Control-plane thread only.
  */
@@ -52,6 +53,13 @@ struct radius_coa_stats {
 
 /* Opens the listener when /radius/incoming accept=yes. 0, or -1 when it cannot bind. */
 int radius_coa_init(struct cp_context *cp);
+/*
+ * After a config change (cp.c runs it as a CLI commit hook): close the
+ * listener (accept=no), or reopen it on a new port. Nothing happens while
+ * it already matches; a port that cannot be bound is logged and left
+ * closed until the next change.
+ */
+void radius_coa_sync(void);
 void radius_coa_fini(void);
 void radius_coa_get_stats(struct radius_coa_stats *out);
 

@@ -22,7 +22,6 @@
 #include <openssl/evp.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
-#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -30,6 +29,7 @@
 
 #include "crypto_init.h"
 #include "dataplane.h"
+#include "dp_harness.h"
 #include "dp_msg.h"
 #include "dp_priv.h"
 #include "dp_session.h"
@@ -59,7 +59,7 @@ static const uint8_t our_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
 static const uint8_t key_a[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
 static const uint8_t key_b[16] = { 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1 };
 
-static struct rte_ring *wire_rx, *wire_tx, *tap_rx, *tap_tx;
+static struct rte_ring *wire_rx, *wire_tx, *tap_tx;
 static struct rte_mempool *pool;
 static struct worker *w;
 
@@ -184,31 +184,7 @@ static void drain_all(void)
 
 static void worker_pass(void)
 {
-	worker_poll_once(w, rte_rdtsc());
-	worker_drain_tx(w);
-}
-
-static void learn(uint32_t ip, const uint8_t mac[6])
-{
-	struct rte_mbuf *m = frame_alloc(60);
-	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
-
-	memset(f, 0, 60);
-	memset(f, 0xFF, 6);
-	memcpy(f + 6, mac, 6);
-	w16(f + 12, 0x0806);
-	uint8_t *a = f + ETH_LEN;
-	w16(a, 1);
-	w16(a + 2, 0x0800);
-	a[4] = 6;
-	a[5] = 4;
-	w16(a + 6, 2);
-	memcpy(a + 8, mac, 6);
-	w32(a + 14, ip);
-	w32(a + 24, OUR_IP);
-	rte_ring_enqueue(wire_rx, m);
-	worker_pass();
-	drain_all();
+	dp_harness_run(w);
 }
 
 /* Install n sessions in the given mode (and remove what was there). */
@@ -335,44 +311,29 @@ static double crypto_floor(enum mode mode, size_t size, uint64_t n)
 
 static int setup(void)
 {
-	static struct pg_config cfg;
-	static struct cfg_ethernet eth;
-	static struct cfg_ip_address addr;
+	static struct dp_harness h;
+	const struct dp_harness_queue *q = &h.port.q[0];
 
-	wire_rx = rte_ring_create("b_wrx", RING_SLOTS, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	wire_tx = rte_ring_create("b_wtx", RING_SLOTS, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	tap_rx = rte_ring_create("b_trx", RING_SLOTS, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	tap_tx = rte_ring_create("b_ttx", RING_SLOTS, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	int wp = rte_eth_from_rings("bwire", &wire_rx, 1, &wire_tx, 1, 0);
-	int tp = rte_eth_from_rings("btap", &tap_rx, 1, &tap_tx, 1, 0);
-	if (wp < 0 || tp < 0)
+	if (dp_harness_port_create(&h.port, "b", 1, RING_SLOTS) < 0)
 		return -1;
-	cfg.dataplane.workers[0] = 1;
-	cfg.dataplane.n_workers = 1;
-	cfg.dataplane.poll = CFG_POLL_BUSY;
-	snprintf(eth.name, sizeof(eth.name), "ether1");
-	snprintf(eth.device, sizeof(eth.device), "net_ring_bwire");
-	eth.mtu = 1500;
-	cfg.ethernet = &eth;
-	cfg.n_ethernet = 1;
-	addr.address.addr = OUR_IP;
-	addr.address.len = 24;
-	snprintf(addr.interface, sizeof(addr.interface), "ether1");
-	cfg.ip_address = &addr;
-	cfg.n_ip_address = 1;
+	dp_harness_config(&h, OUR_IP);
+	h.cfg.dataplane.poll = CFG_POLL_BUSY;
 	dp_sessions_max = MAX_SESSIONS;
-	uint16_t taps[1] = { (uint16_t)tp };
-	if (dp_setup(&cfg, taps) < 0)
+	if (dp_harness_dp_setup(&h) < 0)
 		return -1;
+	wire_rx = q->wire_rx;
+	wire_tx = q->wire_tx;
+	tap_tx = q->tap_tx;
 	w = dp_worker_get(0);
-	learn(PEER_IP, peer_mac);
-	learn(LAN_IP, lan_mac);
+	/* The peer and the LAN host, so that nothing waits on ARP. */
+	if (dp_harness_learn(pool, q, w, PEER_IP, peer_mac, OUR_IP) < 0 ||
+	    dp_harness_learn(pool, q, w, LAN_IP, lan_mac, OUR_IP) < 0)
+		return -1;
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	char prefix[64];
 	bool quick = false;
 	uint32_t only_sess = 0;
 	int only_dir = -1, only_mode = -1;
@@ -394,18 +355,15 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	snprintf(prefix, sizeof(prefix), "--file-prefix=pptpgw_bench_%d", (int)getpid());
-	char *eal[] = { argv[0], "--no-huge", "--no-pci", "-m", "1024", prefix, "-l", "0",
-			"--log-level=lib.eal:error", "--no-telemetry", NULL };
-	if (rte_eal_init((int)(sizeof(eal) / sizeof(eal[0])) - 1, eal) < 0)
+	pool = dp_harness_eal_init("pptpgw_bench", 1024, false, POOL_MBUFS, 256);
+	if (pool == NULL)
 		return 1;
 	if (crypto_init() < 0) {
 		fprintf(stderr, "bench: %s\n", crypto_last_error());
 		return 1;
 	}
-	pool = rte_pktmbuf_pool_create("bench_pool", POOL_MBUFS, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
 	peers = calloc(MAX_SESSIONS, sizeof(*peers));
-	if (pool == NULL || peers == NULL || setup() < 0) {
+	if (peers == NULL || setup() < 0) {
 		fprintf(stderr, "bench: set-up failed\n");
 		return 1;
 	}
@@ -468,7 +426,7 @@ int main(int argc, char **argv)
 		}
 	}
 	dp_stop();
-	rte_eal_cleanup();
+	dp_harness_eal_cleanup(pool);
 	free(peers);
 	return 0;
 }

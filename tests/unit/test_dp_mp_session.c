@@ -18,18 +18,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <ftw.h>
-#include <sys/stat.h>
 #include <cmocka.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
-#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
 #include "dataplane.h"
+#include "dp_harness.h"
 #include "dp_msg.h"
 #include "dp_priv.h"
 #include "dp_session.h"
@@ -63,13 +61,10 @@ static const uint8_t key_a[16] = { 0x8B, 0x7C, 0xDC, 0x14, 0x9B, 0x99, 0x3A, 0x1
 static const uint8_t key_b[16] = { 0xD5, 0xF0, 0xE9, 0x52, 0x1E, 0x3E, 0xA9, 0x58,
 				   0x96, 0x7E, 0x3A, 0x4F, 0xAF, 0xD0, 0x15, 0x2E };
 
-static struct rte_ring *wire_rx, *wire_tx, *tap_rx, *tap_tx;
+static struct rte_ring *wire_rx, *wire_tx, *tap_tx;
+static struct dp_harness h;
 static struct rte_mempool *pool;
 static struct worker *w;
-static struct pg_config cfg;
-static struct cfg_ethernet eth;
-static struct cfg_ip_address addr;
-static char runtime_dir[PATH_MAX];
 
 struct mode {
 	const char *name;
@@ -91,32 +86,14 @@ struct peer {
 	struct mppe_tx_state ours;    /* our transmitter, modelled: the bytes we must send */
 };
 
-static struct rte_ring *mkring(const char *name)
-{
-	return rte_ring_create(name, RING_SLOTS, 0, RING_F_SP_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void inject(struct rte_ring *r, const uint8_t *f, size_t len)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
-
-	assert_non_null(m);
-	memcpy(rte_pktmbuf_append(m, (uint16_t)len), f, len);
-	assert_int_equal(rte_ring_enqueue(r, m), 0);
+	assert_int_equal(dp_harness_inject(pool, r, f, len), 0);
 }
 
 static void run(void)
 {
-	worker_poll_once(w, rte_rdtsc());
-	worker_drain_tx(w);
+	dp_harness_run(w);
 }
 
 static void expect_no_leak(void)
@@ -147,27 +124,8 @@ static size_t inner_ipv4(uint8_t *ip, uint32_t src, uint32_t dst, size_t payload
 static void peer_gre(struct peer *p, const uint8_t *ppp, size_t n)
 {
 	uint8_t f[TF_MAX_FRAME + 64];
-	size_t off = tf_eth(f, tf_our_mac, tf_peer_mac, 0x0800);
-	uint8_t *ip = f + off;
-	uint8_t *g = ip + TF_IPV4_LEN;
-	uint16_t gl = gre_build(g, p->our_call, (uint16_t)n, true, p->gre_seq++, false, 0);
 
-	memcpy(g + gl, ppp, n);
-	size_t total = TF_IPV4_LEN + gl + n;
-	memset(ip, 0, TF_IPV4_LEN);
-	ip[0] = 0x45;
-	tf_w16(ip + 2, (uint16_t)total);
-	tf_w16(ip + 6, 0x4000);
-	ip[8] = 64;
-	ip[9] = TF_IPPROTO_GRE;
-	tf_w32(ip + 12, PEER_IP);
-	tf_w32(ip + 16, OUR_IP);
-	tf_ipv4_fix_cksum(ip);
-	n = off + total;
-	if (n < TF_MIN_FRAME) {
-		memset(f + n, 0, TF_MIN_FRAME - n);
-		n = TF_MIN_FRAME;
-	}
+	n = dp_harness_gre_frame(f, PEER_IP, OUR_IP, p->our_call, p->gre_seq++, ppp, n);
 	inject(wire_rx, f, n);
 }
 
@@ -250,18 +208,6 @@ static void drain_wire(void)
 		rte_pktmbuf_free(m);
 }
 
-static void learn_arp(uint32_t ip, const uint8_t mac[6])
-{
-	uint8_t f[TF_MAX_FRAME];
-	size_t n = tf_arp(f, 2, mac, ip, OUR_IP);
-	struct rte_mbuf *m = NULL;
-
-	inject(wire_rx, f, n);
-	run();
-	assert_int_equal(rte_ring_dequeue(tap_tx, (void **)&m), 0);
-	rte_pktmbuf_free(m);
-}
-
 static void peer_open(struct peer *p, uint32_t id, uint16_t call, const struct mode *md)
 {
 	struct dp_session_params sp = {
@@ -308,46 +254,26 @@ static void peer_close(struct peer *p)
 
 static int group_setup(void **state)
 {
+	const struct dp_harness_queue *q = &h.port.q[0];
+
 	(void)state;
-	wire_rx = mkring("wire_rx");
-	wire_tx = mkring("wire_tx");
-	tap_rx = mkring("tap_rx");
-	tap_tx = mkring("tap_tx");
-	int wp = rte_eth_from_rings("swire", &wire_rx, 1, &wire_tx, 1, 0);
-	int tp = rte_eth_from_rings("stap", &tap_rx, 1, &tap_tx, 1, 0);
-	if (wp < 0 || tp < 0)
+	if (dp_harness_setup(&h, "s", RING_SLOTS, OUR_IP) < 0)
 		return -1;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.dataplane.workers[0] = 1;
-	cfg.dataplane.n_workers = 1;
-	cfg.dataplane.poll = CFG_POLL_ADAPTIVE;
-	snprintf(eth.name, sizeof(eth.name), "ether1");
-	snprintf(eth.device, sizeof(eth.device), "net_ring_swire");
-	eth.mtu = 1500;
-	cfg.ethernet = &eth;
-	cfg.n_ethernet = 1;
-	addr.address.addr = OUR_IP;
-	addr.address.len = 24;
-	snprintf(addr.interface, sizeof(addr.interface), "ether1");
-	cfg.ip_address = &addr;
-	cfg.n_ip_address = 1;
-	uint16_t taps[1] = { (uint16_t)tp };
-	if (dp_setup(&cfg, taps) < 0)
-		return -1;
+	wire_rx = q->wire_rx;
+	wire_tx = q->wire_tx;
+	tap_tx = q->tap_tx;
 	w = dp_worker_get(0);
-	learn_arp(PEER_IP, tf_peer_mac);
-	learn_arp(LAN_IP, lan_mac);
+	/* The peer and the LAN host (their ARP replies reach the kernel too). */
+	if (dp_harness_learn(pool, q, w, PEER_IP, tf_peer_mac, OUR_IP) < 0 ||
+	    dp_harness_learn(pool, q, w, LAN_IP, lan_mac, OUR_IP) < 0)
+		return -1;
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
 	(void)state;
-	dp_stop();
-	rte_ring_free(wire_rx);
-	rte_ring_free(wire_tx);
-	rte_ring_free(tap_rx);
-	rte_ring_free(tap_tx);
+	dp_harness_teardown(&h);
 	return 0;
 }
 
@@ -618,15 +544,7 @@ static void test_no_mp_keeps_mtu_drop(void **state)
 
 int main(void)
 {
-	char prefix[64];
-
-	snprintf(prefix, sizeof(prefix), "--file-prefix=test_dp_mp_session_%d", (int)getpid());
-	char *argv[] = { "test_dp_mp_session", "--no-huge", "--no-pci", "-m", "256", prefix, "-l", "0",
-			 "--log-level=lib.eal:error", NULL };
-	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0)
-		return 1;
-	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
-	pool = rte_pktmbuf_pool_create("test_pool", POOL_MBUFS, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	pool = dp_harness_eal_init("test_dp_mp_session", 256, true, POOL_MBUFS, 0);
 	if (pool == NULL)
 		return 1;
 	dp_sessions_max = N_SESSIONS;
@@ -640,8 +558,6 @@ int main(void)
 	};
 	int failed = cmocka_run_group_tests_name("multilink sessions", tests, group_setup, group_teardown);
 
-	rte_mempool_free(pool);
-	rte_eal_cleanup();
-	(void)nftw(runtime_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	dp_harness_eal_cleanup(pool);
 	return failed;
 }

@@ -15,21 +15,19 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <ftw.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 #include <cmocka.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
-#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_hash.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
 #include "dataplane.h"
+#include "dp_harness.h"
 #include "dp_msg.h"
 #include "dp_priv.h"
 #include "dp_session.h"
@@ -61,13 +59,10 @@ static const uint8_t key_a[16] = { 0x8B, 0x7C, 0xDC, 0x14, 0x9B, 0x99, 0x3A, 0x1
 static const uint8_t key_b[16] = { 0xD5, 0xF0, 0xE9, 0x52, 0x1E, 0x3E, 0xA9, 0x58,
 				   0x96, 0x7E, 0x3A, 0x4F, 0xAF, 0xD0, 0x15, 0x2E };
 
-static struct rte_ring *wire_rx, *wire_tx, *tap_rx, *tap_tx;
+static struct rte_ring *wire_rx, *wire_tx, *tap_rx, *tap_tx;  /* the queue the tests use */
+static struct dp_harness h;
 static struct rte_mempool *pool;
 static struct worker *w;
-static struct pg_config cfg;
-static struct cfg_ethernet eth;
-static struct cfg_ip_address addr;
-static char runtime_dir[PATH_MAX];
 
 /* The far end of a call, made of the same pure layers. */
 struct client {
@@ -82,32 +77,14 @@ struct client {
 	struct mppe_rx_state mrx;
 };
 
-static struct rte_ring *mkring(const char *name)
-{
-	return rte_ring_create(name, RING_SLOTS, 0, RING_F_SP_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void inject(struct rte_ring *r, const uint8_t *f, size_t len)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
-
-	assert_non_null(m);
-	memcpy(rte_pktmbuf_append(m, (uint16_t)len), f, len);
-	assert_int_equal(rte_ring_enqueue(r, m), 0);
+	assert_int_equal(dp_harness_inject(pool, r, f, len), 0);
 }
 
 static void run_w(struct worker *x)
 {
-	worker_poll_once(x, rte_rdtsc());
-	worker_drain_tx(x);
+	dp_harness_run(x);
 }
 
 static void run(void)
@@ -165,27 +142,7 @@ static size_t client_frame(struct client *c, uint8_t *f, uint16_t proto, const u
 		memcpy(ppp + 4, pl, plen);
 		n = 4 + plen;
 	}
-	size_t off = tf_eth(f, tf_our_mac, tf_peer_mac, 0x0800);
-	uint8_t *ip = f + off;
-	uint8_t *g = ip + TF_IPV4_LEN;
-	uint16_t gl = gre_build(g, c->our_call, (uint16_t)n, true, c->seq++, false, 0);
-	memcpy(g + gl, ppp, n);
-	size_t total = TF_IPV4_LEN + gl + n;
-	memset(ip, 0, TF_IPV4_LEN);
-	ip[0] = 0x45;
-	tf_w16(ip + 2, (uint16_t)total);
-	tf_w16(ip + 6, 0x4000);
-	ip[8] = 64;
-	ip[9] = TF_IPPROTO_GRE;
-	tf_w32(ip + 12, PEER_IP);
-	tf_w32(ip + 16, OUR_IP);
-	tf_ipv4_fix_cksum(ip);
-	n = off + total;
-	if (n < TF_MIN_FRAME) {
-		memset(f + n, 0, TF_MIN_FRAME - n);
-		n = TF_MIN_FRAME;
-	}
-	return n;
+	return dp_harness_gre_frame(f, PEER_IP, OUR_IP, c->our_call, c->seq++, ppp, n);
 }
 
 /* The client sends an IPv4 packet (src, dst) with payload_len bytes; returns the inner packet. */
@@ -258,18 +215,6 @@ static void client_take(struct rte_ring *r, struct client *c, struct rx_view *v)
 	rte_pktmbuf_free(m);
 }
 
-static void learn_arp(uint32_t ip, const uint8_t mac[6])
-{
-	uint8_t f[TF_MAX_FRAME];
-	size_t n = tf_arp(f, 2, mac, ip, OUR_IP);
-	struct rte_mbuf *m = NULL;
-
-	inject(wire_rx, f, n);
-	run();
-	assert_int_equal(rte_ring_dequeue(tap_tx, (void **)&m), 0);  /* ARP still reaches the kernel */
-	rte_pktmbuf_free(m);
-}
-
 /* Take whatever the workers sent the control plane. */
 static unsigned int cp_take(struct dp_msg **msgs, unsigned int max)
 {
@@ -335,48 +280,32 @@ static void client_close(struct client *c)
 	assert_int_equal(dp_session_retiring(), 0);
 }
 
-static int group_setup(void **state)
+/* The tests run on worker 0 and queue q, where the peer and the LAN host are learnt. */
+static int use_queue(const struct dp_harness_queue *q)
 {
-	(void)state;
-	wire_rx = mkring("wire_rx");
-	wire_tx = mkring("wire_tx");
-	tap_rx = mkring("tap_rx");
-	tap_tx = mkring("tap_tx");
-	int wp = rte_eth_from_rings("swire", &wire_rx, 1, &wire_tx, 1, 0);
-	int tp = rte_eth_from_rings("stap", &tap_rx, 1, &tap_tx, 1, 0);
-	if (wp < 0 || tp < 0)
-		return -1;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.dataplane.workers[0] = 1;
-	cfg.dataplane.n_workers = 1;
-	cfg.dataplane.poll = CFG_POLL_ADAPTIVE;
-	snprintf(eth.name, sizeof(eth.name), "ether1");
-	snprintf(eth.device, sizeof(eth.device), "net_ring_swire");
-	eth.mtu = 1500;
-	cfg.ethernet = &eth;
-	cfg.n_ethernet = 1;
-	addr.address.addr = OUR_IP;
-	addr.address.len = 24;
-	snprintf(addr.interface, sizeof(addr.interface), "ether1");
-	cfg.ip_address = &addr;
-	cfg.n_ip_address = 1;
-	uint16_t taps[1] = { (uint16_t)tp };
-	if (dp_setup(&cfg, taps) < 0)
-		return -1;
+	wire_rx = q->wire_rx;
+	wire_tx = q->wire_tx;
+	tap_rx = q->tap_rx;
+	tap_tx = q->tap_tx;
 	w = dp_worker_get(0);
-	learn_arp(PEER_IP, tf_peer_mac);
-	learn_arp(LAN_IP, lan_mac);
+	if (dp_harness_learn(pool, q, w, PEER_IP, tf_peer_mac, OUR_IP) < 0 ||
+	    dp_harness_learn(pool, q, w, LAN_IP, lan_mac, OUR_IP) < 0)
+		return -1;
 	return 0;
 }
 
+static int group_setup(void **state)
+{
+	if (dp_harness_setup(&h, "s", RING_SLOTS, OUR_IP) < 0)
+		return -1;
+	*state = &h;
+	return use_queue(&h.port.q[0]);
+}
+
+/* Both groups: the set-up left its harness in *state. */
 static int group_teardown(void **state)
 {
-	(void)state;
-	dp_stop();
-	rte_ring_free(wire_rx);
-	rte_ring_free(wire_tx);
-	rte_ring_free(tap_rx);
-	rte_ring_free(tap_tx);
+	dp_harness_teardown(*state);
 	return 0;
 }
 
@@ -987,9 +916,10 @@ static void telemetry_query(const char *cmd, char *buf, size_t len)
 
 	assert_true(fd >= 0);
 	static const char sock[] = "/dpdk_telemetry.v2";
-	size_t dl = strlen(runtime_dir);
+	const char *dir = dp_harness_runtime_dir();
+	size_t dl = strlen(dir);
 	assert_true(dl + sizeof(sock) <= sizeof(sa.sun_path));
-	memcpy(sa.sun_path, runtime_dir, dl);
+	memcpy(sa.sun_path, dir, dl);
 	memcpy(sa.sun_path + dl, sock, sizeof(sock));
 	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	ssize_t n = read(fd, buf, len - 1);  /* the server's greeting */
@@ -1222,56 +1152,20 @@ static void test_rate_limit_at_network_up_and_unlimited(void **state)
 /* ---- two workers: handoff to the owner ---- */
 
 #define MQ 2
-static struct rte_ring *mq_rx[MQ], *mq_tx[MQ], *mqt_rx[MQ], *mqt_tx[MQ];
+static struct dp_harness mqh;
 
 static int mq_setup(void **state)
 {
-	char name[32];
-	(void)state;
-
-	for (unsigned int q = 0; q < MQ; q++) {
-		snprintf(name, sizeof(name), "hw_rx%u", q);
-		mq_rx[q] = mkring(name);
-		snprintf(name, sizeof(name), "hw_tx%u", q);
-		mq_tx[q] = mkring(name);
-		snprintf(name, sizeof(name), "ht_rx%u", q);
-		mqt_rx[q] = mkring(name);
-		snprintf(name, sizeof(name), "ht_tx%u", q);
-		mqt_tx[q] = mkring(name);
-	}
-	int wp = rte_eth_from_rings("hwire", mq_rx, MQ, mq_tx, MQ, 0);
-	int tp = rte_eth_from_rings("htap", mqt_rx, MQ, mqt_tx, MQ, 0);
-	if (wp < 0 || tp < 0)
+	if (dp_harness_port_create(&mqh.port, "h", MQ, RING_SLOTS) < 0)
 		return -1;
-	cfg.dataplane.workers[0] = 1;
-	cfg.dataplane.workers[1] = 2;
-	cfg.dataplane.n_workers = MQ;
-	snprintf(eth.device, sizeof(eth.device), "net_ring_hwire");
-	uint16_t taps[1] = { (uint16_t)tp };
-	if (dp_setup(&cfg, taps) < 0)
+	dp_harness_config(&mqh, OUR_IP);
+	mqh.cfg.dataplane.workers[1] = 2;
+	mqh.cfg.dataplane.n_workers = MQ;
+	if (dp_harness_dp_setup(&mqh) < 0)
 		return -1;
+	*state = &mqh;
 	/* Learn the peer and the LAN host on worker 0's queue. */
-	wire_rx = mq_rx[0];
-	wire_tx = mq_tx[0];
-	tap_rx = mqt_rx[0];
-	tap_tx = mqt_tx[0];
-	w = dp_worker_get(0);
-	learn_arp(PEER_IP, tf_peer_mac);
-	learn_arp(LAN_IP, lan_mac);
-	return 0;
-}
-
-static int mq_teardown(void **state)
-{
-	(void)state;
-	dp_stop();
-	for (unsigned int q = 0; q < MQ; q++) {
-		rte_ring_free(mq_rx[q]);
-		rte_ring_free(mq_tx[q]);
-		rte_ring_free(mqt_rx[q]);
-		rte_ring_free(mqt_tx[q]);
-	}
-	return 0;
+	return use_queue(&mqh.port.q[0]);
 }
 
 static void test_handoff_to_owner(void **state)
@@ -1287,26 +1181,27 @@ static void test_handoff_to_owner(void **state)
 	assert_int_equal(dp_session_owner(3), 1);
 	client_up(&c, w1);
 	for (int i = 0; i < 4; i++)
-		client_send_ip(&c, CLIENT_IP, LAN_IP, 40, true, inner);  /* into mq_rx[0] */
+		client_send_ip(&c, CLIENT_IP, LAN_IP, 40, true, inner);  /* into worker 0's queue */
 	size_t fl = tf_eth(f, tf_our_mac, lan_mac, 0x0800);
 	size_t il = inner_ipv4(f + fl, LAN_IP, CLIENT_IP, 40, 64);
-	inject(mq_rx[0], f, fl + il);
+	inject(mqh.port.q[0].wire_rx, f, fl + il);
 	run_w(w0);
 	/* Worker 0 touched nothing of the session: all five went to worker 1. */
 	assert_int_equal(w0->wc.handoff_out, 5);
-	assert_int_equal(rte_ring_count(mq_tx[0]) + rte_ring_count(mq_tx[1]), 0);
+	assert_int_equal(rte_ring_count(mqh.port.q[0].wire_tx) +
+			 rte_ring_count(mqh.port.q[1].wire_tx), 0);
 	assert_int_equal(sess.s[3].c.rx_packets, 0);
 	run_w(w1);
 	assert_int_equal(w1->wc.handoff_in, 5);
 	/* Worker 1 sends on its own queue: four upstream to the LAN, one into the tunnel. */
-	assert_int_equal(rte_ring_count(mq_tx[1]), 5);
+	assert_int_equal(rte_ring_count(mqh.port.q[1].wire_tx), 5);
 	struct rte_mbuf *m[4] = { NULL };
-	assert_int_equal(rte_ring_dequeue_bulk(mq_tx[1], (void **)m, 4, NULL), 4);
+	assert_int_equal(rte_ring_dequeue_bulk(mqh.port.q[1].wire_tx, (void **)m, 4, NULL), 4);
 	for (int i = 0; i < 4; i++) {
 		assert_memory_equal(rte_pktmbuf_mtod(m[i], uint8_t *), lan_mac, 6);
 		rte_pktmbuf_free(m[i]);
 	}
-	client_take(mq_tx[1], &c, &v);
+	client_take(mqh.port.q[1].wire_tx, &c, &v);
 	assert_int_equal(v.gi.seq, 0);
 	assert_int_equal(v.gi.ack, 3);
 	assert_int_equal(v.len, il);
@@ -1322,7 +1217,7 @@ static void test_handoff_to_owner(void **state)
 	assert_int_equal(dp_session_reclaim(), 0);
 	run_w(w1);
 	assert_int_equal(stats_drop_total(DROP_SESSION_GONE) - gone, 1);
-	assert_int_equal(rte_ring_count(mq_tx[1]), 0);
+	assert_int_equal(rte_ring_count(mqh.port.q[1].wire_tx), 0);
 	assert_int_equal(dp_session_reclaim(), 1);
 	expect_no_leak();
 }
@@ -1464,15 +1359,7 @@ static void test_routes_into_sessions(void **state)
 
 int main(void)
 {
-	char prefix[64];
-
-	snprintf(prefix, sizeof(prefix), "--file-prefix=test_dp_session_%d", (int)getpid());
-	char *argv[] = { "test_dp_session", "--no-huge", "--no-pci", "-m", "256", prefix, "-l", "0",
-			 "--log-level=lib.eal:error", NULL };
-	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0)
-		return 1;
-	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
-	pool = rte_pktmbuf_pool_create("test_pool", POOL_MBUFS, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	pool = dp_harness_eal_init("test_dp_session", 256, true, POOL_MBUFS, 0);
 	if (pool == NULL)
 		return 1;
 	dp_sessions_max = N_SESSIONS;
@@ -1501,10 +1388,8 @@ int main(void)
 		cmocka_unit_test(test_handoff_to_owner),
 	};
 	int failed = cmocka_run_group_tests_name("one worker", tests, group_setup, group_teardown);
-	failed += cmocka_run_group_tests_name("two workers", mq_tests, mq_setup, mq_teardown);
+	failed += cmocka_run_group_tests_name("two workers", mq_tests, mq_setup, group_teardown);
 
-	rte_mempool_free(pool);
-	rte_eal_cleanup();
-	(void)nftw(runtime_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	dp_harness_eal_cleanup(pool);
 	return failed;
 }

@@ -13,18 +13,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <ftw.h>
-#include <sys/stat.h>
 #include <cmocka.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
-#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
 #include "dataplane.h"
+#include "dp_harness.h"
 #include "dp_msg.h"
 #include "dp_priv.h"
 #include "neigh.h"
@@ -39,79 +37,21 @@
 #define OFFLINK_IP  tf_ip(198, 51, 100, 7)
 
 static struct rte_ring *wire_rx, *wire_tx, *tap_rx, *tap_tx;
-static uint16_t wire_port, tap_port;
+static struct dp_harness h;  /* ports "wire" and "tap" (net_ring_wire), ether1 */
 static struct rte_mempool *pool;
 static struct worker *w;
 
-static struct pg_config cfg;
-static struct cfg_ethernet eth;
-static struct cfg_ip_address addr;
-
-static struct rte_ring *mkring(const char *name)
-{
-	return rte_ring_create(name, RING_SLOTS, 0, RING_F_SP_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
-}
-
-#define NFTW_OPEN_FDS 16  /* directory fds nftw may keep open */
-
-static char runtime_dir[PATH_MAX];
-
-/*
- * EAL leaves its runtime directory (/var/run/dpdk/PREFIX) behind; a test
- * run with a per-PID prefix would litter one per run. Remove it after
- * rte_eal_cleanup.
- */
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void remove_runtime_dir(const char *dir)
-{
-	if (dir[0] != '\0')
-		(void)nftw(dir, rm_entry, NFTW_OPEN_FDS, FTW_DEPTH | FTW_PHYS);
-}
-
 static int group_setup(void **state)
 {
+	const struct dp_harness_queue *q = &h.port.q[0];
+
 	(void)state;
-	wire_rx = mkring("wire_rx");
-	wire_tx = mkring("wire_tx");
-	tap_rx = mkring("tap_rx");
-	tap_tx = mkring("tap_tx");
-	if (!wire_rx || !wire_tx || !tap_rx || !tap_tx)
+	if (dp_harness_setup(&h, "", RING_SLOTS, OUR_IP) < 0)
 		return -1;
-	/* The PMD names them "net_ring_<name>": the config device below. */
-	int wp = rte_eth_from_rings("wire", &wire_rx, 1, &wire_tx, 1, 0);
-	int tp = rte_eth_from_rings("tap", &tap_rx, 1, &tap_tx, 1, 0);
-	if (wp < 0 || tp < 0)
-		return -1;
-	wire_port = (uint16_t)wp;
-	tap_port = (uint16_t)tp;
-
-	/* The config by hand: only what the dataplane reads. */
-	memset(&cfg, 0, sizeof(cfg));
-	snprintf(cfg.dataplane.lcores, sizeof(cfg.dataplane.lcores), "0-1");
-	cfg.dataplane.workers[0] = 1;
-	cfg.dataplane.n_workers = 1;
-	cfg.dataplane.poll = CFG_POLL_ADAPTIVE;
-	snprintf(eth.name, sizeof(eth.name), "ether1");
-	snprintf(eth.device, sizeof(eth.device), "net_ring_wire");
-	eth.mtu = 1500;
-	cfg.ethernet = &eth;
-	cfg.n_ethernet = 1;
-	addr.address.addr = OUR_IP;
-	addr.address.len = 24;
-	snprintf(addr.interface, sizeof(addr.interface), "ether1");
-	cfg.ip_address = &addr;
-	cfg.n_ip_address = 1;
-
-	uint16_t taps[1] = { tap_port };
-	if (dp_setup(&cfg, taps) < 0)
-		return -1;
+	wire_rx = q->wire_rx;
+	wire_tx = q->wire_tx;
+	tap_rx = q->tap_rx;
+	tap_tx = q->tap_tx;
 	w = dp_worker_get(0);
 	return 0;
 }
@@ -119,32 +59,18 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
-	dp_stop();
-	rte_ring_free(wire_rx);
-	rte_ring_free(wire_tx);
-	rte_ring_free(tap_rx);
-	rte_ring_free(tap_tx);
+	dp_harness_teardown(&h);
 	return 0;
 }
 
 static void inject(struct rte_ring *r, const uint8_t *f, size_t len)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
-
-	assert_non_null(m);
-	if (len > 0) {
-		char *d = rte_pktmbuf_append(m, (uint16_t)len);
-		assert_non_null(d);
-		memcpy(d, f, len);
-	}
-	assert_int_equal(rte_ring_enqueue(r, m), 0);
+	assert_int_equal(dp_harness_inject(pool, r, f, len), 0);
 }
 
-/* One worker pass, then flush what it buffered, as the loop's timer would. */
 static void run(void)
 {
-	worker_poll_once(w, rte_rdtsc());
-	worker_drain_tx(w);
+	dp_harness_run(w);
 }
 
 /* Take one frame from a TX ring: must be byte-identical to want. */
@@ -191,8 +117,8 @@ static void test_port_info(void **state)
 	assert_int_equal(dp_port_count(), 1);
 	assert_int_equal(dp_port_get(0, &pi), 0);
 	assert_string_equal(pi.name, "ether1");
-	assert_int_equal(pi.port_id, wire_port);
-	assert_int_equal(pi.tap_port_id, tap_port);
+	assert_int_equal(pi.port_id, h.port.wire_port);
+	assert_int_equal(pi.tap_port_id, h.port.tap_port);
 	assert_int_equal(dp_worker_count(), 1);
 	assert_int_equal(dp_worker_lcore(0), 1);
 	assert_true(dp_port_get(1, &pi) < 0);
@@ -553,61 +479,36 @@ static void test_neigh_ageing(void **state)
  * first set-up is torn down, so dp_stop -> dp_setup again is covered too.
  */
 #define MQ 2
-static struct rte_ring *mq_wire_rx[MQ], *mq_wire_tx[MQ], *mq_tap_rx[MQ], *mq_tap_tx[MQ];
-static struct rte_ring *sq_rings[4];  /* single-queue port: wire rx/tx, tap rx/tx */
+static struct dp_harness_port mq, sq;  /* two queues; one queue */
 static struct cfg_ethernet mq_eth[2];
 
 static int mq_setup(void **state)
 {
-	char name[32];
+	struct pg_config *cfg = &h.cfg;  /* the first set-up's, with two ports */
 	(void)state;
 
-	for (unsigned int q = 0; q < MQ; q++) {
-		snprintf(name, sizeof(name), "mqw_rx%u", q);
-		mq_wire_rx[q] = mkring(name);
-		snprintf(name, sizeof(name), "mqw_tx%u", q);
-		mq_wire_tx[q] = mkring(name);
-		snprintf(name, sizeof(name), "mqt_rx%u", q);
-		mq_tap_rx[q] = mkring(name);
-		snprintf(name, sizeof(name), "mqt_tx%u", q);
-		mq_tap_tx[q] = mkring(name);
-	}
-	for (unsigned int i = 0; i < 4; i++) {
-		snprintf(name, sizeof(name), "sq%u", i);
-		sq_rings[i] = mkring(name);
-	}
-	int wp = rte_eth_from_rings("mqwire", mq_wire_rx, MQ, mq_wire_tx, MQ, 0);
-	int tp = rte_eth_from_rings("mqtap", mq_tap_rx, MQ, mq_tap_tx, MQ, 0);
-	int swp = rte_eth_from_rings("sqwire", &sq_rings[0], 1, &sq_rings[1], 1, 0);
-	int stp = rte_eth_from_rings("sqtap", &sq_rings[2], 1, &sq_rings[3], 1, 0);
-	if (wp < 0 || tp < 0 || swp < 0 || stp < 0)
+	if (dp_harness_port_create(&mq, "mq", MQ, RING_SLOTS) < 0 ||
+	    dp_harness_port_create(&sq, "sq", 1, RING_SLOTS) < 0)
 		return -1;
-
-	cfg.dataplane.workers[0] = 1;
-	cfg.dataplane.workers[1] = 2;
-	cfg.dataplane.n_workers = MQ;
+	cfg->dataplane.workers[0] = 1;
+	cfg->dataplane.workers[1] = 2;
+	cfg->dataplane.n_workers = MQ;
 	snprintf(mq_eth[0].name, sizeof(mq_eth[0].name), "ether1");
-	snprintf(mq_eth[0].device, sizeof(mq_eth[0].device), "net_ring_mqwire");
+	snprintf(mq_eth[0].device, sizeof(mq_eth[0].device), "%s", mq.device);
 	snprintf(mq_eth[1].name, sizeof(mq_eth[1].name), "ether2");
-	snprintf(mq_eth[1].device, sizeof(mq_eth[1].device), "net_ring_sqwire");
-	cfg.ethernet = mq_eth;
-	cfg.n_ethernet = 2;
-	uint16_t taps[2] = { (uint16_t)tp, (uint16_t)stp };
-	return dp_setup(&cfg, taps);
+	snprintf(mq_eth[1].device, sizeof(mq_eth[1].device), "%s", sq.device);
+	cfg->ethernet = mq_eth;
+	cfg->n_ethernet = 2;
+	uint16_t taps[2] = { mq.tap_port, sq.tap_port };
+	return dp_setup(cfg, taps);
 }
 
 static int mq_teardown(void **state)
 {
 	(void)state;
 	dp_stop();
-	for (unsigned int q = 0; q < MQ; q++) {
-		rte_ring_free(mq_wire_rx[q]);
-		rte_ring_free(mq_wire_tx[q]);
-		rte_ring_free(mq_tap_rx[q]);
-		rte_ring_free(mq_tap_tx[q]);
-	}
-	for (unsigned int i = 0; i < 4; i++)
-		rte_ring_free(sq_rings[i]);
+	dp_harness_port_free(&mq);
+	dp_harness_port_free(&sq);
 	return 0;
 }
 
@@ -634,16 +535,16 @@ static void test_worker1_owns_queue1(void **state)
 	size_t n = tf_arp(f, 1, tf_peer_mac, peer, OUR_IP);
 	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
 	memcpy(rte_pktmbuf_append(m, (uint16_t)n), f, n);
-	assert_int_equal(rte_ring_enqueue(mq_wire_rx[1], m), 0);
+	assert_int_equal(rte_ring_enqueue(mq.q[1].wire_rx, m), 0);
 
 	/* Worker 0 does not look at queue 1. */
 	worker_poll_once(w0, rte_rdtsc());
 	worker_drain_tx(w0);
-	assert_int_equal(rte_ring_count(mq_tap_tx[0]) + rte_ring_count(mq_tap_tx[1]), 0);
+	assert_int_equal(rte_ring_count(mq.q[0].tap_tx) + rte_ring_count(mq.q[1].tap_tx), 0);
 
 	worker_poll_once(w1, rte_rdtsc());
 	worker_drain_tx(w1);
-	expect_frame(mq_tap_tx[1], f, n);
+	expect_frame(mq.q[1].tap_tx, f, n);
 	assert_true(neigh_table_lookup(&w1->neigh, be(peer), &v));
 	assert_false(neigh_table_lookup(&w0->neigh, be(peer), &v));
 	assert_true(neigh_lookup(be(peer), &v));  /* the all-workers view finds it */
@@ -652,11 +553,11 @@ static void test_worker1_owns_queue1(void **state)
 	n = tf_icmp_echo(f, OUR_IP, peer);
 	m = rte_pktmbuf_alloc(pool);
 	memcpy(rte_pktmbuf_append(m, (uint16_t)n), f, n);
-	assert_int_equal(rte_ring_enqueue(mq_tap_rx[1], m), 0);
+	assert_int_equal(rte_ring_enqueue(mq.q[1].tap_rx, m), 0);
 	worker_poll_once(w1, rte_rdtsc());
 	worker_drain_tx(w1);
-	expect_frame(mq_wire_tx[1], f, n);
-	assert_int_equal(rte_ring_count(mq_wire_tx[0]), 0);
+	expect_frame(mq.q[1].wire_tx, f, n);
+	assert_int_equal(rte_ring_count(mq.q[0].wire_tx), 0);
 
 	struct dp_port_info pi;
 	assert_int_equal(dp_port_get(0, &pi), 0);
@@ -676,35 +577,27 @@ static void test_single_queue_port_on_worker0(void **state)
 	size_t n = tf_icmp_echo(f, PEER_IP, OUR_IP);
 	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
 	memcpy(rte_pktmbuf_append(m, (uint16_t)n), f, n);
-	assert_int_equal(rte_ring_enqueue(sq_rings[0], m), 0);
+	assert_int_equal(rte_ring_enqueue(sq.q[0].wire_rx, m), 0);
 	worker_poll_once(dp_worker_get(1), rte_rdtsc());
 	worker_drain_tx(dp_worker_get(1));
-	assert_int_equal(rte_ring_count(sq_rings[3]), 0);
+	assert_int_equal(rte_ring_count(sq.q[0].tap_tx), 0);
 	worker_poll_once(dp_worker_get(0), rte_rdtsc());
 	worker_drain_tx(dp_worker_get(0));
-	expect_frame(sq_rings[3], f, n);
+	expect_frame(sq.q[0].tap_tx, f, n);
 	expect_no_leak();
 }
 
 int main(void)
 {
-	char prefix[64];
-
-	snprintf(prefix, sizeof(prefix), "--file-prefix=test_dp_worker_%d", (int)getpid());
 	/*
 	 * -m 256: both groups set the dataplane up in one process and the first
 	 * one's tables stay allocated (dp_stop, no teardown); at 128 the second
 	 * set-up came close enough to the limit to crash in a neighbour lookup.
 	 */
-	char *argv[] = { "test_dp_worker", "--no-huge", "--no-pci", "-m", "256", prefix, "-l", "0",
-			 "--log-level=lib.eal:error", NULL };
-	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0)
-		return 1;
-	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
-	dp_sessions_max = 1024;  /* the tables' size does not matter here: keep -m 128 roomy */
-	pool = rte_pktmbuf_pool_create("test_pool", POOL_MBUFS, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	pool = dp_harness_eal_init("test_dp_worker", 256, true, POOL_MBUFS, 0);
 	if (pool == NULL)
 		return 1;
+	dp_sessions_max = 1024;  /* the tables' size does not matter here: keep -m 128 roomy */
 
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_port_info),
@@ -728,8 +621,6 @@ int main(void)
 	int failed = cmocka_run_group_tests_name("one worker", tests, group_setup, group_teardown);
 	failed += cmocka_run_group_tests_name("two workers", mq_tests, mq_setup, mq_teardown);
 
-	rte_mempool_free(pool);
-	rte_eal_cleanup();
-	remove_runtime_dir(runtime_dir);
+	dp_harness_eal_cleanup(pool);
 	return failed;
 }

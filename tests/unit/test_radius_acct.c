@@ -307,6 +307,84 @@ static void test_accounting_off(void **state)
 	assert_int_equal(n_pend, 0);
 }
 
+/*
+ * 65,536 sessions (a full dataplane): set-up, lookup by each Disconnect/CoA
+ * key and teardown in an order unlike set-up stay O(1) each (a list walked
+ * per call would take minutes here), and nothing is left behind.
+ */
+#define MANY_SESSIONS 65536u
+
+static void test_many_sessions(void **state)
+{
+	struct session *s = calloc(MANY_SESSIONS, sizeof(*s));
+	struct session *found[2];
+	char user[CFG_NAME_MAX];
+
+	(void)state;
+	assert_non_null(s);
+	cfg.ppp_aaa.accounting = false;   /* the table, not the queue */
+	for (uint32_t i = 0; i < MANY_SESSIONS; i++) {
+		snprintf(user, sizeof(user), "u%u", i % 1000);   /* 65 or 66 calls per user */
+		fake_session(&s[i], i, user, 0x0A000000u + i + 1);
+		radius_acct_note_auth(&s[i], &(struct radius_auth_attrs){ .by_radius = true });
+		obs->up(&s[i]);
+	}
+	for (uint32_t i = 0; i < MANY_SESSIONS; i++) {
+		assert_ptr_equal(radius_acct_find(NULL, NULL, 0x0A000000u + i + 1, NULL), &s[i]);
+		assert_ptr_equal(radius_acct_find(NULL, radius_acct_session_id(&s[i]), 0, NULL), &s[i]);
+	}
+	assert_int_equal(radius_acct_find_all("u7", NULL, 0, found, 2), 66);
+	assert_int_equal(radius_acct_find_all("u7", NULL, 0x0A000000u + 8, found, 2), 1);
+	assert_ptr_equal(found[0], &s[7]);
+	assert_int_equal(radius_acct_find_all("u7", NULL, 0x0A000000u + 9, found, 2), 0);
+	/* Down: odd ones from the end, then even ones from the start. */
+	for (uint32_t i = MANY_SESSIONS - 1; i < MANY_SESSIONS; i -= 2)
+		obs->down(&s[i], "x", NULL, 0);
+	assert_int_equal(radius_acct_find_all("u7", NULL, 0, found, 2), 0);    /* 7 + 1000k: odd */
+	assert_int_equal(radius_acct_find_all("u8", NULL, 0, found, 2), 66);
+	assert_null(radius_acct_find(NULL, NULL, 0x0A000000u + 2, NULL));
+	assert_ptr_equal(radius_acct_find(NULL, NULL, 0x0A000000u + 1, NULL), &s[0]);
+	for (uint32_t i = 0; i < MANY_SESSIONS; i += 2)
+		obs->down(&s[i], "x", NULL, 0);
+	assert_int_equal(radius_acct_find_all("u8", NULL, 0, found, 2), 0);
+	assert_int_equal(radius_acct_find_all(NULL, NULL, 0, found, 2), 0);
+	assert_string_equal(radius_acct_session_id(&s[0]), "");
+	free(s);
+}
+
+/* Answers out of order: each record leaves the FIFO wherever it is; the next waiting one goes out. */
+static void test_acks_out_of_order(void **state)
+{
+	static struct session s[RADIUS_ACCT_INFLIGHT + 4];
+	struct radius_acct_stats as;
+	unsigned int n = RADIUS_ACCT_INFLIGHT + 4;
+
+	(void)state;
+	for (unsigned int i = 0; i < n; i++) {
+		fake_session(&s[i], i, "o", i + 1);
+		obs->up(&s[i]);
+	}
+	assert_int_equal(n_pend, RADIUS_ACCT_INFLIGHT);
+	ack(RADIUS_ACCT_INFLIGHT - 1);   /* the newest in flight */
+	ack(5);                          /* one in the middle */
+	ack(0);                          /* the oldest */
+	assert_int_equal(n_pend, RADIUS_ACCT_INFLIGHT + 3);
+	for (unsigned int i = 0; i < n_pend; i++)
+		if (pend[i].live)
+			ack(i);
+	/* The last waiting record went out when the first of those answers came. */
+	for (unsigned int i = 0; i < n_pend; i++)
+		if (pend[i].live)
+			ack(i);
+	radius_acct_get_stats(&as);
+	assert_int_equal(as.acked, n);
+	assert_int_equal(as.waiting, 0);
+	assert_int_equal(n_pend, n);
+	cfg.ppp_aaa.accounting = false;   /* no Stops: nothing left to flush */
+	for (unsigned int i = 0; i < n; i++)
+		obs->down(&s[i], "x", NULL, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +393,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_session_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_accounting_off, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_acks_out_of_order, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
