@@ -121,6 +121,14 @@ struct auth_session_limits {
 	struct cfg_rate_limit rate_limit; /* is_set false: the profile's */
 };
 
+/* RADIUS Framed-Route (RFC 2865 5.22): a route to a network behind the client. */
+#define AUTH_FRAMED_ROUTES_MAX 8
+struct auth_framed_route {
+	struct cfg_prefix dst;           /* masked */
+	uint32_t gateway;                /* 0: the client's address */
+	uint8_t distance;                /* the first metric, 1..255 */
+};
+
 struct auth_user_params {
 	char profile[CFG_NAME_MAX];
 	struct cfg_addr_or_pool local_address;
@@ -129,6 +137,8 @@ struct auth_user_params {
 	/* RFC 2548 2.4.4/2.4.5 MS-MPPE-Encryption-Policy/-Types from RADIUS; 0: not given. */
 	uint32_t mppe_policy;            /* 1 encryption allowed, 2 required */
 	uint32_t mppe_types;             /* 0x2 40-bit, 0x4 128-bit, 0x8 56-bit */
+	unsigned int n_framed_routes;
+	struct auth_framed_route framed_routes[AUTH_FRAMED_ROUTES_MAX];
 	/*
 	 * Backend-specific extras (e.g. RADIUS Framed-IP-Address, Session-Timeout),
 	 * owned by the backend and valid only during auth_ops.accept/done: copy
@@ -142,6 +152,7 @@ struct auth_result {
 	bool accept;
 	char reason[AUTH_REASON_MAX];    /* reject: for the log and the link ("no such user") */
 	char message[AUTH_MESSAGE_MAX];  /* for the peer; "" gives the default text */
+	int mschap_error;                /* reject, MS-CHAP: the E= code for the peer; 0: 691 */
 	char auth_response[MSCHAPV2_AUTH_RESPONSE_SIZE]; /* MS-CHAPv2 accept: "S=<40 hex>" */
 	/* MS-CHAPv1/v2 accept: MPPE start keys, named from the authenticator's side. */
 	bool has_mppe_keys;

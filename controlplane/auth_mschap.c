@@ -27,12 +27,18 @@ static size_t mschap_success_text(const struct auth_result *r, char *buf, size_t
 	return msg_done(snprintf(buf, cap, "%s", r->message[0] ? r->message : AUTH_MSG_OK), cap);
 }
 
+/* The backend's E= code (RADIUS MS-CHAP-Error), else 691 authentication failure. */
+static int mschap_error_code(const struct auth_result *r)
+{
+	return r->mschap_error > 0 ? r->mschap_error : MSCHAP_ERROR_AUTH_FAILURE;
+}
+
 /* RFC 2433 5.2 "E=eeeeeeeeee R=r": no retry, since we end the link on failure. */
 static size_t mschap1_failure_msg(struct auth *a, const struct auth_result *r, char *buf,
 				  size_t cap)
 {
-	(void)a; (void)r;
-	return msg_done(snprintf(buf, cap, "E=%d R=0", MSCHAP_ERROR_AUTH_FAILURE), cap);
+	(void)a;
+	return msg_done(snprintf(buf, cap, "E=%d R=0", mschap_error_code(r)), cap);
 }
 
 static size_t mschap1_success_msg(struct auth *a, const struct auth_result *r, char *buf,
@@ -66,7 +72,7 @@ static size_t mschap2_failure_msg(struct auth *a, const struct auth_result *r, c
 	if (auth_random(a, next, sizeof(next)) < 0)
 		memcpy(next, a->challenge, sizeof(next));
 	auth_hex(hex, next, sizeof(next));
-	return msg_done(snprintf(buf, cap, "E=%d R=0 C=%s V=3 M=%s", MSCHAP_ERROR_AUTH_FAILURE,
+	return msg_done(snprintf(buf, cap, "E=%d R=0 C=%s V=3 M=%s", mschap_error_code(r),
 				 hex, r->message[0] ? r->message : AUTH_MSG_FAIL), cap);
 }
 

@@ -6,6 +6,7 @@
  * session needs: MS-CHAPv2 Success, MPPE keys, addresses, profile, limits,
  * and the Class / Acct-Interim-Interval accounting echoes later.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,9 @@
 /* RFC 2865 5.8 Framed-IP-Address values that name no address. */
 #define FRAMED_IP_USER_CHOOSES 0xFFFFFFFFu
 #define FRAMED_IP_NAS_CHOOSES  0xFFFFFFFEu
+
+/* RFC 2759 6: E= is a decimal error code; Windows' are three and four digits. */
+#define MSCHAP_ERROR_CODE_LIMIT 10000
 
 #define REASON_REJECTED   "rejected by RADIUS"
 #define REASON_NO_ANSWER  "no RADIUS server answered"
@@ -201,6 +205,80 @@ int auth_radius_rate_limit(const struct radius_msg *msg, struct auth_session_lim
 	return 0;
 }
 
+/* RFC 2865 5.22: without "/len" the prefix's class gives its length. */
+static int classful_len(uint32_t addr, uint8_t *len)
+{
+	if ((addr >> 31) == 0)
+		*len = 8;              /* class A */
+	else if ((addr >> 30) == 2)
+		*len = 16;             /* class B */
+	else if ((addr >> 29) == 6)
+		*len = 24;             /* class C */
+	else
+		return -1;
+	return 0;
+}
+
+int auth_radius_framed_route(const char *text, struct auth_framed_route *out)
+{
+	char buf[RADIUS_ATTR_VAL_MAX + 1], *words[3] = { NULL }, *save = NULL, *slash;
+	struct cfg_prefix p = { 0 };
+	uint32_t gateway = 0;
+	uint64_t metric = 1;
+	unsigned int n = 0;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	for (char *w = strtok_r(buf, " \t", &save); w && n < 3; w = strtok_r(NULL, " \t", &save))
+		words[n++] = w;
+	if (n == 0)
+		return -1;
+	/* "prefix[/len] gateway metric [metric...]": only the first metric counts here. */
+	slash = strchr(words[0], '/');
+	if (slash) {
+		if (cfg_parse_prefix(words[0], &p) != 0)
+			return -1;
+	} else {
+		if (cfg_parse_ipv4(words[0], &p.addr) != 0 || classful_len(p.addr, &p.len) != 0)
+			return -1;
+	}
+	if (n > 1 && cfg_parse_ipv4(words[1], &gateway) != 0)
+		return -1;
+	/* Metrics are signed in the RFC's example; one that is not 1..255 leaves distance 1. */
+	if (n > 2 && (cfg_parse_uint(words[2], UINT8_MAX, &metric) != 0 || metric == 0))
+		metric = 1;
+	p.addr &= p.len == 0 ? 0 : p.len >= 32 ? UINT32_MAX : ~(UINT32_MAX >> p.len);
+	*out = (struct auth_framed_route){ .dst = p, .gateway = gateway, .distance = (uint8_t)metric };
+	return 0;
+}
+
+/* Every Framed-Route of the reply into u (those not understood are logged and left out). */
+static void framed_routes(const struct radius_msg *msg, struct auth_user_params *u)
+{
+	char text[RADIUS_ATTR_VAL_MAX + 1];
+
+	for (unsigned int i = 0; i < msg->n_attrs; i++) {
+		const struct radius_attr *a = &msg->attrs[i];
+
+		if (a->vendor != 0 || a->type != RADIUS_FRAMED_ROUTE)
+			continue;
+		memcpy(text, a->val, a->len);
+		text[a->len] = '\0';
+		for (char *c = text; *c; c++)
+			if (!isprint((unsigned char)*c))
+				*c = '?';
+		if (u->n_framed_routes == AUTH_FRAMED_ROUTES_MAX) {
+			LOG_WARN(LOG_TOPIC_RADIUS, "Framed-Route \"%s\" beyond the first %u: ignored",
+				 text, AUTH_FRAMED_ROUTES_MAX);
+			continue;
+		}
+		if (auth_radius_framed_route(text, &u->framed_routes[u->n_framed_routes]) != 0) {
+			LOG_WARN(LOG_TOPIC_RADIUS, "Framed-Route \"%s\" not understood: ignored", text);
+			continue;
+		}
+		u->n_framed_routes++;
+	}
+}
+
 int auth_radius_accept(const struct auth_request *rq, const struct radius_msg *msg,
 		       const uint8_t *request_auth, const char *secret, struct auth_result *r)
 {
@@ -249,6 +327,7 @@ int auth_radius_accept(const struct auth_request *rq, const struct radius_msg *m
 		r->user.limits.idle_timeout_s = v;
 	}
 	auth_radius_rate_limit(msg, &r->user.limits);
+	framed_routes(msg, &r->user);
 	/* RFC 2548 2.4.4, 2.4.5: handed to the session's CCP policy. */
 	if (radius_get_u32(msg, RADIUS_VENDOR_MICROSOFT, RADIUS_MS_MPPE_ENCRYPTION_POLICY, &v) == 0)
 		r->user.mppe_policy = v;
@@ -272,19 +351,33 @@ void auth_radius_reject(const struct radius_msg *msg, struct auth_result *r)
 {
 	const struct radius_attr *a = radius_find(msg, RADIUS_VENDOR_MICROSOFT, RADIUS_MS_CHAP_ERROR);
 	char text[RADIUS_ATTR_VAL_MAX + 1];
-	const char *m;
+	const char *m, *e;
+	unsigned long code;
 
 	snprintf(r->reason, sizeof(r->reason), REASON_REJECTED);
 	if (a && a->len > 1) {
 		/*
 		 * RFC 2548 2.3.4: Ident then "E=691 R=0 ... M=text". The link
-		 * writes its own E=/R=/C=/V= (we allow no retry); the server's
-		 * words go to the peer as the M= text.
+		 * writes its own R=/C=/V= (we allow no retry); the server's E=
+		 * code (RFC 2759 6: 646 restricted hours, 647 disabled, 648
+		 * expired, 649 no dial-in, 691) and its words go to the peer.
 		 */
 		memcpy(text, a->val + 1, a->len - 1u);
 		text[a->len - 1u] = '\0';
+		e = strstr(text, "E=");
+		if (e) {
+			char *end;
+
+			code = strtoul(e + 2, &end, 10);
+			if (end != e + 2 && (*end == ' ' || *end == '\0') && code > 0 &&
+			    code < MSCHAP_ERROR_CODE_LIMIT)
+				r->mschap_error = (int)code;
+		}
 		m = strstr(text, "M=");
-		snprintf(r->message, sizeof(r->message), "%.*s", AUTH_MESSAGE_MAX - 1, m ? m + 2 : text);
+		/* "E=647 R=0" alone (FreeRADIUS for a disabled account): our text for the code. */
+		if (m || !r->mschap_error)
+			snprintf(r->message, sizeof(r->message), "%.*s", AUTH_MESSAGE_MAX - 1,
+				 m ? m + 2 : text);
 		snprintf(r->reason, sizeof(r->reason), REASON_REJECTED ": %.60s", text);
 		return;
 	}

@@ -41,6 +41,13 @@ int auth_radius_accept(const struct auth_request *rq, const struct radius_msg *m
 		       const uint8_t *request_auth, const char *secret, struct auth_result *r);
 /* Mikrotik-Rate-Limit into l->rate_limit: 0 (also when absent), -1 when not understood. */
 int auth_radius_rate_limit(const struct radius_msg *msg, struct auth_session_limits *l);
+/*
+ * One Framed-Route (RFC 2865 5.22) "prefix[/len] [gateway [metric ...]]":
+ * without /len the class gives it, gateway 0.0.0.0 (or none) is the
+ * client's address, the first metric becomes the distance (1 when absent
+ * or not 1..255). 0, or -1 when not understood.
+ */
+int auth_radius_framed_route(const char *text, struct auth_framed_route *out);
 /* A reject's text for the peer (MS-CHAP-Error M=, or Reply-Message) into r->message. */
 void auth_radius_reject(const struct radius_msg *msg, struct auth_result *r);
 

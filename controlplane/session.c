@@ -238,14 +238,44 @@ static void session_kernel_down(struct session *s)
 }
 
 /*
+ * RADIUS Framed-Routes (RFC 2865 5.22) into extra[]: those via the client's
+ * own address. Another gateway would be a route we cannot send into the
+ * session: logged and left out. How many.
+ */
+static unsigned int session_framed_routes(struct session *s, struct tunnel_route_extra *extra)
+{
+	const struct auth_info *ai = s->auth ? auth_get_info(s->auth) : NULL;
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; ai && !s->p.client_role && i < ai->user_params.n_framed_routes &&
+			     i < TUNNEL_ROUTE_LINK_EXTRA; i++) {
+		const struct auth_framed_route *f = &ai->user_params.framed_routes[i];
+		char dst[CFG_PREFIX_STRLEN], gw[CFG_IPV4_STRLEN];
+
+		if (f->gateway != 0 && f->gateway != s->remote_addr) {
+			cfg_format_prefix(&f->dst, dst, sizeof(dst));
+			cfg_format_ipv4(f->gateway, gw, sizeof(gw));
+			session_log(s, CFG_LOG_WARNING,
+				    "Framed-Route %s via %s ignored: not the client's address", dst, gw);
+			continue;
+		}
+		extra[n++] = (struct tunnel_route_extra){ .dst = f->dst, .distance = f->distance };
+	}
+	return n;
+}
+
+/*
  * Routes via this interface: always for a pptp-client link (its server's
  * /32, add-default-route); for a server session only when /ip/route names
- * its interface (thousands of sessions must not each cost a route).
+ * its interface or RADIUS gave it Framed-Routes (thousands of sessions must
+ * not each cost a route).
  */
 static void session_routes_up(struct session *s)
 {
 	const struct pg_config *cfg = s->p.cp->cfg;
-	bool named = s->p.client_role;
+	struct tunnel_route_extra extra[TUNNEL_ROUTE_LINK_EXTRA];
+	unsigned int n_extra = session_framed_routes(s, extra);
+	bool named = s->p.client_role || n_extra > 0;
 	struct tunnel_route_link l = {
 		.iface = s->iface,
 		.tap = session_ifname(s),
@@ -256,6 +286,8 @@ static void session_routes_up(struct session *s)
 		.add_default = s->p.client_role && s->p.client.add_default_route,
 		.distance = s->p.client.default_route_distance,
 		.mtu = s->ip_mtu,
+		.extra = extra,
+		.n_extra = n_extra,
 	};
 
 	for (unsigned int i = 0; i < cfg->n_ip_route && !named; i++)

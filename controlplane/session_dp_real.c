@@ -111,6 +111,7 @@ static void real_tick(void)
 	}
 	retry_remove.n = kept;
 	dp_session_reclaim();
+	tunnel_route_retry();
 }
 
 /*

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Routes via tunnel interfaces (tunnel_route.h). Every change re-evaluates
- * the whole, small set: which routes win, what the kernel must hold (added
- * and removed by difference, so a route that keeps winning is not touched)
- * and the dataplane's table (published whole).
+ * the whole set: which routes win, what the kernel must hold (added and
+ * removed by difference, so a route that keeps winning is not touched) and
+ * the dataplane's table (published whole). With RADIUS Framed-Routes the set
+ * can reach thousands, so each step sorts instead of comparing all pairs:
+ * O(n log n) a change.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,9 +17,15 @@
 
 /* RouterOS shows a link's peer /32 as connected: distance 0. */
 #define TR_PEER_DISTANCE 0
-/* Routes per link: the peer's /32 and, with add-default-route, 0.0.0.0/0. */
-#define TR_PER_LINK 2
-#define TR_LINKS_MAX (TUNNEL_ROUTE_MAX / TR_PER_LINK)
+/*
+ * Routes per link: the peer's /32, with add-default-route 0.0.0.0/0, then
+ * the extra ones (Framed-Route).
+ */
+#define TR_K_PEER 0
+#define TR_K_DEFAULT 1
+#define TR_K_EXTRA 2
+#define TR_PER_LINK (TR_K_EXTRA + TUNNEL_ROUTE_LINK_EXTRA)
+#define TR_LINKS_MAX TUNNEL_ROUTE_LINKS_MAX
 
 struct tr_link {
 	char iface[CFG_NAME_MAX];
@@ -32,6 +40,9 @@ struct tr_link {
 	bool neigh;                /* the kernel holds our neighbour entry */
 	bool placeholder;          /* dial-on-demand stand-in (tunnel_route_link.placeholder) */
 	uint16_t mtu;              /* the tunnel's IPv4 MTU (0: the device's) */
+	struct tunnel_route_extra extra[TUNNEL_ROUTE_LINK_EXTRA];
+	unsigned int n_extra;
+	bool active[TR_PER_LINK];  /* route k wins (cands_build) */
 };
 
 /* One route as the kernel got it from us. */
@@ -52,6 +63,8 @@ static struct {
 	struct tr_kroute kr[TUNNEL_ROUTE_MAX];
 	unsigned int n_kr;
 	uint64_t next_seq;
+	bool cands_valid;          /* cands[] reflect the links and config as they are */
+	bool dp_pending;           /* the dataplane refused the last table as busy */
 } tr;
 
 static uint32_t mask_of(uint8_t len)
@@ -73,14 +86,19 @@ static bool prefix_has(const struct cfg_prefix *p, uint32_t addr)
 static bool link_route(const struct tr_link *l, unsigned int k, struct cfg_prefix *dst,
 		       uint8_t *distance)
 {
-	if (k == 0) {
+	if (k == TR_K_PEER) {
 		*dst = (struct cfg_prefix){ .addr = l->gateway, .len = 32 };
 		*distance = TR_PEER_DISTANCE;
 		return true;
 	}
-	if (k == 1 && l->add_default) {
+	if (k == TR_K_DEFAULT && l->add_default) {
 		*dst = (struct cfg_prefix){ .addr = 0, .len = 0 };
 		*distance = l->distance;
+		return true;
+	}
+	if (k >= TR_K_EXTRA && k - TR_K_EXTRA < l->n_extra) {
+		*dst = l->extra[k - TR_K_EXTRA].dst;
+		*distance = l->extra[k - TR_K_EXTRA].distance;
 		return true;
 	}
 	return false;
@@ -111,9 +129,25 @@ struct tr_cand {
 static struct tr_cand cands[TUNNEL_ROUTE_MAX];
 static unsigned int n_cands;
 
+/* By prefix, then the better first: a lower distance, then the earlier. */
+static int cand_cmp(const void *a, const void *b)
+{
+	const struct tr_cand *x = a, *y = b;
+	uint32_t xa = x->dst.addr & mask_of(x->dst.len), ya = y->dst.addr & mask_of(y->dst.len);
+
+	if (x->dst.len != y->dst.len)
+		return x->dst.len > y->dst.len ? -1 : 1;
+	if (xa != ya)
+		return xa < ya ? -1 : 1;
+	if (x->distance != y->distance)
+		return x->distance < y->distance ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order ? 1 : 0;
+}
+
 /*
  * A lower distance wins; on a tie the /ip/route entry, then the link that
- * came up first (RouterOS would balance equal routes; we keep one).
+ * came up first (RouterOS would balance equal routes; we keep one). Sorted
+ * so that the winner of each prefix comes first among its own.
  */
 static void cands_build(void)
 {
@@ -130,6 +164,7 @@ static void cands_build(void)
 						     .link = li, .route = (int)i, .order = i };
 	}
 	for (unsigned int li = 0; li < tr.n_links; li++) {
+		memset(tr.links[li].active, 0, sizeof(tr.links[li].active));
 		for (unsigned int k = 0; k < TR_PER_LINK && n_cands < TUNNEL_ROUTE_MAX; k++) {
 			struct tr_cand c = { .link = (int)li, .route = -1, .k = k };
 
@@ -139,16 +174,19 @@ static void cands_build(void)
 			cands[n_cands++] = c;
 		}
 	}
+	qsort(cands, n_cands, sizeof(cands[0]), cand_cmp);
 	for (unsigned int i = 0; i < n_cands; i++) {
-		cands[i].active = true;
-		for (unsigned int j = 0; j < n_cands && cands[i].active; j++) {
-			if (j == i || !prefix_eq(&cands[i].dst, &cands[j].dst))
-				continue;
-			if (cands[j].distance < cands[i].distance ||
-			    (cands[j].distance == cands[i].distance && cands[j].order < cands[i].order))
-				cands[i].active = false;
-		}
+		cands[i].active = i == 0 || !prefix_eq(&cands[i].dst, &cands[i - 1].dst);
+		if (cands[i].route < 0)
+			tr.links[cands[i].link].active[cands[i].k] = cands[i].active;
 	}
+	tr.cands_valid = true;
+}
+
+static void cands_ensure(void)
+{
+	if (!tr.cands_valid)
+		cands_build();
 }
 
 /* The gateway of the best /ip/route address route covering addr; 0: none. */
@@ -185,10 +223,24 @@ static bool on_link(uint32_t addr)
 
 /* ---- the kernel: what we want, applied by difference ---- */
 
-static bool kr_eq(const struct tr_kroute *a, const struct tr_kroute *b)
+static int kr_cmp(const void *a, const void *b)
 {
-	return prefix_eq(&a->dst, &b->dst) && a->gateway == b->gateway && a->metric == b->metric &&
-	       a->prefsrc == b->prefsrc && a->mtu == b->mtu && strcmp(a->ifname, b->ifname) == 0;
+	const struct tr_kroute *x = a, *y = b;
+	uint32_t xa = x->dst.addr & mask_of(x->dst.len), ya = y->dst.addr & mask_of(y->dst.len);
+
+	if (x->dst.len != y->dst.len)
+		return x->dst.len < y->dst.len ? -1 : 1;
+	if (xa != ya)
+		return xa < ya ? -1 : 1;
+	if (x->gateway != y->gateway)
+		return x->gateway < y->gateway ? -1 : 1;
+	if (x->metric != y->metric)
+		return x->metric < y->metric ? -1 : 1;
+	if (x->prefsrc != y->prefsrc)
+		return x->prefsrc < y->prefsrc ? -1 : 1;
+	if (x->mtu != y->mtu)
+		return x->mtu < y->mtu ? -1 : 1;
+	return strcmp(x->ifname, y->ifname);
 }
 
 static void kr_want(struct tr_kroute *want, unsigned int *n, const struct cfg_prefix *dst,
@@ -208,28 +260,44 @@ static void kr_want(struct tr_kroute *want, unsigned int *n, const struct cfg_pr
 	snprintf(k->ifname, sizeof(k->ifname), "%s", ifname ? ifname : "");
 }
 
-static void kernel_apply(struct tr_kroute *want, unsigned int n_want)
+/*
+ * The kernel's routes become want[0..n_want): what is no longer wanted goes
+ * first (a replaced default route must not be deleted after its successor),
+ * then what is new is added in want's order (a placeholder's /32 before the
+ * routes via it). Membership by binary search in sorted copies.
+ */
+static void kernel_apply(const struct tr_kroute *want, unsigned int n_want)
 {
-	unsigned int kept = 0;
+	static struct tr_kroute want_sorted[TUNNEL_ROUTE_MAX];
+	static bool seen[TUNNEL_ROUTE_MAX];   /* by want_sorted position: a route wanted twice */
+	unsigned int kept = 0, n_had;
 
-	/* Gone first (a replaced default route must not be deleted after its successor). */
+	memcpy(want_sorted, want, n_want * sizeof(want[0]));
+	qsort(want_sorted, n_want, sizeof(want_sorted[0]), kr_cmp);
 	for (unsigned int i = 0; i < tr.n_kr; i++) {
-		bool still = false;
-
-		for (unsigned int j = 0; j < n_want && !still; j++)
-			still = kr_eq(&tr.kr[i], &want[j]);
-		if (still)
+		if (bsearch(&tr.kr[i], want_sorted, n_want, sizeof(want_sorted[0]), kr_cmp))
 			tr.kr[kept++] = tr.kr[i];
 		else if (tr.ops && tr.ops->kernel_del)
 			tr.ops->kernel_del(&tr.kr[i].dst, tr.kr[i].gateway, tr.kr[i].metric);
 	}
 	tr.n_kr = kept;
+	/* tr.kr stays sorted: what was had is searched, what is added goes after it. */
+	qsort(tr.kr, tr.n_kr, sizeof(tr.kr[0]), kr_cmp);
+	n_had = tr.n_kr;
+	memset(seen, 0, n_want * sizeof(seen[0]));
 	for (unsigned int j = 0; j < n_want; j++) {
-		bool have = false;
+		const struct tr_kroute *w = bsearch(&want[j], want_sorted, n_want,
+						    sizeof(want_sorted[0]), kr_cmp);
+		size_t pos = (size_t)(w - want_sorted);
 
-		for (unsigned int i = 0; i < tr.n_kr && !have; i++)
-			have = kr_eq(&tr.kr[i], &want[j]);
-		if (have || tr.n_kr >= TUNNEL_ROUTE_MAX)
+		while (pos > 0 && kr_cmp(&want_sorted[pos - 1], &want[j]) == 0)
+			pos--;
+		if (seen[pos])
+			continue;
+		seen[pos] = true;
+		if (tr.n_kr >= TUNNEL_ROUTE_MAX)
+			break;
+		if (bsearch(&want[j], tr.kr, n_had, sizeof(tr.kr[0]), kr_cmp))
 			continue;
 		if (tr.ops && tr.ops->kernel_add &&
 		    tr.ops->kernel_add(&want[j].dst, want[j].gateway,
@@ -276,14 +344,14 @@ static void evaluate(void)
 		if (l->placeholder) {
 			/* The kernel's (it queues, then dials); the workers pass it to the kernel. */
 			dp[n_dp++] = (struct tunnel_route_entry){ .dst = c->dst };
-			if (c->route < 0 && c->k == 0)
+			if (c->route < 0 && c->k == TR_K_PEER)
 				continue;   /* the /32 above */
 		} else {
 			dp[n_dp++] = (struct tunnel_route_entry){
 				.dst = c->dst, .via_session = true, .session_id = l->session_id };
 			any = true;
 			/* The peer's /32 is the session's own kernel route (session.c kernel_up). */
-			if (c->route < 0 && c->k == 0)
+			if (c->route < 0 && c->k == TR_K_PEER)
 				continue;
 		}
 		/* The tunnel's MTU: the kernel fragments or says "too big" (RFC 1191). */
@@ -319,7 +387,9 @@ static void evaluate(void)
 	if (tr.ops && tr.ops->dp_publish) {
 		int rc = tr.ops->dp_publish(dp, any ? n_dp : 0);
 
-		if (rc)
+		/* Busy: the workers still hold older tables; the next tick tries again. */
+		tr.dp_pending = rc == -EBUSY;
+		if (rc && rc != -EBUSY)
 			LOG_ERR(LOG_TOPIC_SYSTEM, "routes via tunnels not published to the dataplane: %s",
 				strerror(-rc));
 	}
@@ -331,7 +401,7 @@ static bool provider_static_active(const struct cfg_ip_route *r, bool reachable)
 
 	if (!cfg || r < cfg->ip_route || r >= cfg->ip_route + cfg->n_ip_route)
 		return reachable;
-	cands_build();
+	cands_build();   /* print asks before anything else: the config may have moved */
 	for (unsigned int i = 0; i < n_cands; i++)
 		if (cands[i].route == (int)(r - cfg->ip_route))
 			return cands[i].active && (reachable || cands[i].link >= 0);
@@ -375,6 +445,9 @@ int tunnel_route_link_up(const struct tunnel_route_link *l)
 	t->distance = l->distance;
 	t->placeholder = l->placeholder;
 	t->mtu = l->mtu;
+	t->n_extra = 0;
+	for (unsigned int i = 0; l->extra && i < l->n_extra && i < TUNNEL_ROUTE_LINK_EXTRA; i++)
+		t->extra[t->n_extra++] = l->extra[i];
 	/* A placeholder must stay unresolved: the kernel's ARP for it is the dial signal. */
 	if (!t->neigh && !t->placeholder && t->tap[0] && tr.ops && tr.ops->kernel_neigh)
 		t->neigh = tr.ops->kernel_neigh(t->tap, t->gateway, true) == 0;
@@ -399,14 +472,21 @@ void tunnel_route_link_down(const char *iface)
 
 void tunnel_route_sync(void)
 {
+	tr.cands_valid = false;   /* /ip/route may have changed */
 	if (tr.n_links)
+		evaluate();
+}
+
+void tunnel_route_retry(void)
+{
+	if (tr.dp_pending)
 		evaluate();
 }
 
 /* Rows /ip/route/print shows: a placeholder's own /32 is plumbing, not a route to list. */
 static bool link_row(const struct tr_link *l, unsigned int k)
 {
-	return !(l->placeholder && k == 0);
+	return !(l->placeholder && k == TR_K_PEER);
 }
 
 unsigned int tunnel_route_count(void)
@@ -442,10 +522,8 @@ int tunnel_route_get(unsigned int idx, struct tunnel_route_row *out)
 			else
 				snprintf(out->gateway, sizeof(out->gateway), "%s", tr.links[i].iface);
 			out->distance = dist;
-			cands_build();
-			for (unsigned int c = 0; c < n_cands; c++)
-				if (cands[c].link == (int)i && cands[c].route < 0 && cands[c].k == k)
-					out->active = cands[c].active;
+			cands_ensure();
+			out->active = tr.links[i].active[k];
 			return 0;
 		}
 	}

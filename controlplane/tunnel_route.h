@@ -2,7 +2,8 @@
 /*
  * Routes via tunnel interfaces: the dynamic routes a running pptp-client
  * link adds (its server's tunnel address /32, and 0.0.0.0/0 at
- * default-route-distance with add-default-route). They are
+ * default-route-distance with add-default-route), and those a server
+ * session brings (RADIUS Framed-Route, RFC 2865 5.22). They are
  *   - shown by /ip/route/print (flag D, gateway the interface),
  *   - mirrored in the kernel (via the peer's tunnel address on the TAP, with
  *     a permanent neighbour entry for it), so the appliance itself and
@@ -23,8 +24,16 @@
 
 #include "config.h"
 
-/* Routes of all links together (two per link today). */
-#define TUNNEL_ROUTE_MAX 1024
+/* Routes of all links together, and links (each has at most TUNNEL_ROUTE_LINK_EXTRA extra). */
+#define TUNNEL_ROUTE_MAX 8192
+#define TUNNEL_ROUTE_LINKS_MAX 1024
+#define TUNNEL_ROUTE_LINK_EXTRA 8
+
+/* A route of a link's own besides its peer /32 and default (a Framed-Route). */
+struct tunnel_route_extra {
+	struct cfg_prefix dst;
+	uint8_t distance;
+};
 
 /* One route entry handed to the dataplane (its table is rebuilt whole). */
 struct tunnel_route_entry {
@@ -57,6 +66,9 @@ struct tunnel_route_link {
 	bool add_default;
 	uint8_t distance;
 	uint16_t mtu;              /* the tunnel's IPv4 MTU, for the kernel's routes (0: none) */
+	/* More routes via the peer (RADIUS Framed-Route); at most TUNNEL_ROUTE_LINK_EXTRA. */
+	const struct tunnel_route_extra *extra;
+	unsigned int n_extra;
 	/*
 	 * Dial-on-demand, while the link is down (docs/client.md): the same
 	 * routes in the kernel via gateway, a placeholder from 10.112.112.0/24
@@ -87,6 +99,8 @@ int tunnel_route_link_up(const struct tunnel_route_link *l);
 void tunnel_route_link_down(const char *iface);
 /* /ip/route or /ip/address changed (CLI): re-evaluate which routes win. */
 void tunnel_route_sync(void);
+/* The control plane's tick: publish again what the dataplane refused as busy. */
+void tunnel_route_retry(void);
 
 /* /ip/route/print rows of the dynamic routes. */
 struct tunnel_route_row {

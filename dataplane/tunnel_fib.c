@@ -47,55 +47,103 @@ static uint32_t mask_of(uint8_t len)
 	return len == 0 ? 0 : len >= 32 ? UINT32_MAX : ~(UINT32_MAX >> len);
 }
 
-/* Longest prefix first; then "pass" before a session (a tie is the static route's). */
-static int entry_cmp(const void *a, const void *b)
-{
-	const struct tunnel_fib_entry *x = a, *y = b;
+/*
+ * Building order: longest prefix first, then by prefix (the groups the
+ * lookup searches), then "pass" before a session, so that of one prefix
+ * the static route's "pass" is the one kept (a tie is the static route's).
+ */
+struct fib_build {
+	uint8_t len;
+	struct tunnel_fib_entry e;
+};
 
-	if (x->mask != y->mask)
-		return x->mask > y->mask ? -1 : 1;
-	if (x->ref != y->ref)
-		return x->ref == TUNNEL_FIB_PASS ? -1 : y->ref == TUNNEL_FIB_PASS ? 1 : 0;
+static int build_cmp(const void *a, const void *b)
+{
+	const struct fib_build *x = a, *y = b;
+
+	if (x->len != y->len)
+		return x->len > y->len ? -1 : 1;
+	if (x->e.prefix != y->e.prefix)
+		return x->e.prefix < y->e.prefix ? -1 : 1;
+	if (x->e.ref != y->e.ref)
+		return x->e.ref == TUNNEL_FIB_PASS ? -1 : y->e.ref == TUNNEL_FIB_PASS ? 1 : 0;
 	return 0;
+}
+
+/* The table of routes[0..n), NULL when none leads into an installed session. */
+static int fib_build(const struct tunnel_fib_route *routes, unsigned int n, struct tunnel_fib **out)
+{
+	struct fib_build *b = NULL;
+	struct tunnel_fib *t = NULL;
+	unsigned int nb = 0;
+	bool any_session = false;
+	int rc = -ENOMEM;
+
+	*out = NULL;
+	if (n == 0)
+		return 0;
+	b = malloc(n * sizeof(*b));
+	if (b == NULL)
+		goto fail;
+	for (unsigned int i = 0; i < n; i++) {
+		const struct tunnel_fib_route *r = &routes[i];
+		struct fib_build *x = &b[nb];
+
+		x->len = r->len > 32 ? 32 : r->len;
+		x->e.prefix = r->prefix & mask_of(x->len);
+		if (!r->via_session) {
+			x->e.ref = TUNNEL_FIB_PASS;
+		} else {
+			const struct session_cp *c;
+
+			if (r->session_id >= sess.max)
+				continue;
+			c = &sess.cp[r->session_id];
+			if (c->state != SESSION_CP_USED)
+				continue;
+			x->e.ref = session_ref_pack(r->session_id, c->gen, c->owner);
+			any_session = true;
+		}
+		nb++;
+	}
+	if (!any_session) {
+		rc = 0;
+		goto fail;
+	}
+	qsort(b, nb, sizeof(*b), build_cmp);
+	t = rte_zmalloc("tunnel_fib", sizeof(*t) + nb * sizeof(t->e[0]), RTE_CACHE_LINE_SIZE);
+	if (t == NULL)
+		goto fail;
+	for (unsigned int i = 0; i < nb; i++) {
+		struct tunnel_fib_group *g = t->n_groups ? &t->g[t->n_groups - 1] : NULL;
+
+		if (g == NULL || b[i - 1].len != b[i].len) {
+			g = &t->g[t->n_groups++];
+			*g = (struct tunnel_fib_group){ .mask = mask_of(b[i].len), .first = t->n };
+		} else if (t->e[t->n - 1].prefix == b[i].e.prefix) {
+			continue;   /* the same prefix again: the first (build_cmp) stands */
+		}
+		t->e[t->n++] = b[i].e;
+		g->count++;
+	}
+	free(b);
+	*out = t;
+	return 0;
+fail:
+	free(b);
+	return rc;
 }
 
 int tunnel_fib_publish(const struct tunnel_fib_route *routes, unsigned int n)
 {
-	struct tunnel_fib *t = NULL, *old;
-	bool any_session = false;
+	struct tunnel_fib *t, *old;
+	int rc;
 
 	if (n > TUNNEL_FIB_MAX)
 		return -EINVAL;
-	for (unsigned int i = 0; i < n; i++)
-		if (routes[i].via_session && routes[i].session_id < sess.max &&
-		    sess.cp[routes[i].session_id].state == SESSION_CP_USED)
-			any_session = true;
-	if (any_session) {
-		t = rte_zmalloc("tunnel_fib", sizeof(*t) + n * sizeof(t->e[0]), RTE_CACHE_LINE_SIZE);
-		if (t == NULL)
-			return -ENOMEM;
-		for (unsigned int i = 0; i < n; i++) {
-			const struct tunnel_fib_route *r = &routes[i];
-			struct tunnel_fib_entry *e = &t->e[t->n];
-
-			e->mask = mask_of(r->len);
-			e->prefix = r->prefix & e->mask;
-			if (!r->via_session) {
-				e->ref = TUNNEL_FIB_PASS;
-			} else {
-				const struct session_cp *c;
-
-				if (r->session_id >= sess.max)
-					continue;
-				c = &sess.cp[r->session_id];
-				if (c->state != SESSION_CP_USED)
-					continue;
-				e->ref = session_ref_pack(r->session_id, c->gen, c->owner);
-			}
-			t->n++;
-		}
-		qsort(t->e, t->n, sizeof(t->e[0]), entry_cmp);
-	}
+	rc = fib_build(routes, n, &t);
+	if (rc)
+		return rc;
 	(void)tunnel_fib_reclaim();
 	if (n_retire == TUNNEL_FIB_RETIRE_MAX) {
 		rte_free(t);

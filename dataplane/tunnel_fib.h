@@ -6,13 +6,16 @@
  * (controlplane/tunnel_route.c) computes which routes win and publishes the
  * whole table at once; workers read it lock-free.
  *
- * The table is a short array, longest prefix first, scanned in order: the
- * first match decides. Entries that lead to no session ("pass") keep the
- * more specific non-tunnel routes (connected prefixes, /ip/route entries,
- * each server's outer address) from being caught by a shorter tunnel route.
- * A linear scan and not rte_lpm: these lists are short (two routes a link)
- * and rte_lpm's tbl24 alone is 64 MiB; with no tunnel route at all nothing
- * is published and the scan costs one pointer load.
+ * The table is immutable once published: entries grouped by prefix length,
+ * longest first, each group sorted by prefix. A lookup binary-searches one
+ * group per length present (a handful: /32s, a few LAN lengths, the
+ * default), so its cost grows with the log of the routes, not their number:
+ * RADIUS Framed-Routes can put thousands here. Entries that lead to no
+ * session ("pass") keep the more specific non-tunnel routes (connected
+ * prefixes, /ip/route entries, each server's outer address) from being
+ * caught by a shorter tunnel route. Not rte_lpm: its tbl24 alone is 64 MiB
+ * whatever the route count; with no tunnel route at all nothing is
+ * published and the lookup costs one pointer load.
  *
  * Publication: a new table replaces the old with one atomic store; the old
  * one is freed once the workers have passed an rte_rcu_qsbr grace period
@@ -26,17 +29,27 @@
 
 #include "session_table.h"
 
-#define TUNNEL_FIB_MAX 1024u
+#define TUNNEL_FIB_MAX 8192u
+/* Prefix lengths 0..32. */
+#define TUNNEL_FIB_LENS 33u
 
 struct tunnel_fib_entry {
 	uint32_t prefix;           /* host order, masked */
-	uint32_t mask;
 	uint64_t ref;              /* session_ref_pack(), or TUNNEL_FIB_PASS */
 };
 #define TUNNEL_FIB_PASS UINT64_MAX
 
+/* The entries of one prefix length: e[first .. first + count), by prefix. */
+struct tunnel_fib_group {
+	uint32_t mask;
+	uint32_t first;
+	uint32_t count;
+};
+
 struct tunnel_fib {
-	uint32_t n;
+	uint32_t n;                /* entries */
+	uint32_t n_groups;         /* lengths present, longest first */
+	struct tunnel_fib_group g[TUNNEL_FIB_LENS];
 	struct tunnel_fib_entry e[];
 };
 
@@ -50,13 +63,24 @@ static inline bool tunnel_fib_lookup(uint32_t dst, struct session_ref *out)
 
 	if (t == NULL)
 		return false;
-	for (uint32_t i = 0; i < t->n; i++) {
-		if ((dst & t->e[i].mask) != t->e[i].prefix)
-			continue;
-		if (t->e[i].ref == TUNNEL_FIB_PASS)
-			return false;
-		*out = session_ref_unpack(t->e[i].ref);
-		return true;
+	for (uint32_t gi = 0; gi < t->n_groups; gi++) {
+		const struct tunnel_fib_group *g = &t->g[gi];
+		uint32_t key = dst & g->mask, lo = g->first, hi = g->first + g->count;
+
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+
+			if (t->e[mid].prefix < key) {
+				lo = mid + 1;
+			} else if (t->e[mid].prefix > key) {
+				hi = mid;
+			} else {
+				if (t->e[mid].ref == TUNNEL_FIB_PASS)
+					return false;
+				*out = session_ref_unpack(t->e[mid].ref);
+				return true;
+			}
+		}
 	}
 	return false;
 }

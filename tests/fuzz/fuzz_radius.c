@@ -50,6 +50,18 @@ void auth_request_done(struct auth_request *rq, const struct auth_result *r) { (
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void framed_route_check(const char *text)
+{
+	struct auth_framed_route f;
+	uint32_t mask;
+
+	if (auth_radius_framed_route(text, &f) != 0)
+		return;
+	mask = f.dst.len == 0 ? 0 : f.dst.len >= 32 ? UINT32_MAX : ~(UINT32_MAX >> f.dst.len);
+	if (f.dst.len > 32 || (f.dst.addr & ~mask) != 0 || f.distance == 0)
+		abort();
+}
+
 static struct radius_msg msg, again;
 static struct radius_builder b;
 
@@ -62,6 +74,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum auth_method method;
 	bool std_only = true;
 
+	/* The input as one Framed-Route text, too: what comes out is a masked prefix. */
+	if (size <= RADIUS_ATTR_VAL_MAX) {
+		char text[RADIUS_ATTR_VAL_MAX + 1];
+
+		memcpy(text, data, size);
+		text[size] = '\0';
+		framed_route_check(text);
+	}
 	if (radius_parse(data, size, &msg) != RADIUS_PARSE_OK)
 		return 0;
 	for (unsigned int i = 0; i < msg.n_attrs; i++) {
@@ -83,6 +103,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		memset(&r, 0, sizeof(r));
 		auth_radius_accept(&rq, &msg, ra, "secret", &r);
+		if (r.user.n_framed_routes > AUTH_FRAMED_ROUTES_MAX)
+			abort();
 		auth_radius_reject(&msg, &r);
 	}
 	/* Standard attributes rebuild to the same list. */

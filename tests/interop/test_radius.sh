@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # pptpgw authenticating and accounting through a real FreeRADIUS 3.2
 # (Debian's freeradius, started here on loopback with its own raddb), for
-# the real Linux client (pppd 2.4.9 + pptp-linux 1.10 in a qemu VM).
+# the real Linux client (pppd 2.4.9 + pptp-linux 1.10 in a qemu VM), in the
+# lab of scripts/interop/lab.sh:
 #
 #   lab netns:   bridge br0 -- tap of the client VM (192.168.62.10)
 #                           -- wan0-br ==veth== wan0 in the appliance netns
@@ -16,58 +17,24 @@
 # and expects the reply dropped.
 #
 #   tests/interop/test_radius.sh [CASE...]
-#   cases: mschap2 mschap1 chap pap reject session-timeout outage coa rate-limit shutdown
-#          no-msg-auth
+#   cases: mschap2 mschap1 chap pap reject error-code framed-route session-timeout outage
+#          coa rate-limit shutdown no-msg-auth
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-: "${PPTPGW_BUILD:=$ROOT/build}"
-# shellcheck source=../../scripts/interop/lib.sh
-source "$ROOT/scripts/interop/lib.sh"
-pg_trap_cleanup
-[[ $(id -u) == 0 ]] || { echo "1..0 # SKIP needs root"; exit 0; }
+# shellcheck source=../../scripts/interop/lab.sh
+source "$ROOT/scripts/interop/lab.sh"
 command -v freeradius >/dev/null && command -v radclient >/dev/null ||
 	{ echo "1..0 # SKIP freeradius / freeradius-utils not installed (scripts/deps.sh)"; exit 0; }
 
-PPTPGW=$PPTPGW_BUILD/app/pptpgw
-CLI=$PPTPGW_BUILD/app/pptpgw-cli
-WAN_IP=192.168.62.2
-VM_IP=192.168.62.10
-LOCAL_ADDR=10.0.0.1
 SECRET=testing123
 COA_PORT=1700
-LAN_HOST=10.20.0.2
-# Mikrotik-Rate-Limit measured with a ping flood from the LAN host (as
-# tests/interop/test_server_limits.sh): 1400-byte packets, 500/s offered.
-FLOOD_SECS=10
-FLOOD_SIZE=1372
-FLOOD_INTERVAL=0.002
+# Mikrotik-Rate-Limit measured with a ping flood from the LAN host (flood_bps,
+# as tests/interop/test_server_limits.sh): 1400-byte packets, 500/s offered.
 RATE_BPS=1000000
 
-vm_image_ensure || { tap_not_ok "VM image builds"; tap_done; exit 1; }
+lab_setup rad
 
-pg_netns_create || { tap_not_ok "lab namespace"; tap_done; exit 1; }
-LAB=$PG_NETNS
-pg_bridge_add "$LAB" br0
-pg_netns_create || { tap_not_ok "appliance namespace"; tap_done; exit 1; }
-APP=$PG_NETNS
-ip link add wan0 netns "$APP" type veth peer name wan0-br netns "$LAB"
-ip -n "$LAB" link set wan0-br master br0 up
-pg_netns_create || { tap_not_ok "LAN host namespace"; tap_done; exit 1; }
-LANHOST=$PG_NETNS
-ip link add lan0 netns "$APP" type veth peer name eth0 netns "$LANHOST"
-for ifc in wan0 lan0; do
-	ip -n "$APP" link set "$ifc" up
-	ip netns exec "$APP" ethtool -K "$ifc" tx off rx off gso off tso off gro off >/dev/null 2>&1 || true
-done
-ip -n "$LANHOST" link set eth0 up
-ip -n "$LANHOST" addr add $LAN_HOST/24 dev eth0
-ip -n "$LANHOST" route add default via 10.20.0.1
-
-RUN=$PG_RUNDIR
-SOCK=$RUN/pptpgw.sock
-PREFIX=pgtest-rad-$$
-APP_PID=
 FR_PID=
 FR=$RUN/fr
 DETAIL_DIR=$FR/log/radacct/127.0.0.1
@@ -149,6 +116,11 @@ raduser Cleartext-Password := "radpass"
 shortuser Cleartext-Password := "shortpass"
 	Session-Timeout = 12
 rejuser Cleartext-Password := "right-password"
+expuser Auth-Type := Reject
+	MS-CHAP-Error = "\001E=648 R=0 V=3 M=Password expired"
+routeuser Cleartext-Password := "routepass"
+	Framed-Route = "192.168.77.0/24 0.0.0.0 1",
+	Framed-Route = "172.31.0.0/16 192.0.2.99 1"
 rateuser Cleartext-Password := "ratepass"
 	Mikrotik-Rate-Limit = "1M/1M"
 EOF
@@ -162,11 +134,8 @@ fr_no_msg_auth() {
 fr_start() {
 	ip netns exec "$APP" freeradius -f -l "$FR/log/radius.log" -d "$FR/raddb" &
 	FR_PID=$!
-	for _ in $(seq 100); do
-		grep -q 'Ready to process requests' "$FR/log/radius.log" 2>/dev/null && return 0
-		kill -0 "$FR_PID" 2>/dev/null || { FR_PID=; return 1; }
-		sleep 0.1
-	done
+	bg_ready "$FR_PID" 100 grep -qs 'Ready to process requests' "$FR/log/radius.log" && return 0
+	kill -0 "$FR_PID" 2>/dev/null || FR_PID=
 	return 1
 }
 
@@ -176,6 +145,7 @@ fr_stop() {
 	wait "$FR_PID" 2>/dev/null
 	FR_PID=
 }
+LAB_AT_EXIT+=(fr_stop)
 
 # detail_has USER STATUS [ATTR-REGEX...]: a record in FreeRADIUS's detail
 # file for USER with that Acct-Status-Type and lines matching every regex.
@@ -214,21 +184,8 @@ wait_detail() {
 # ---- pptpgw -----------------------------------------------------------------
 
 write_config() {
-	cat >"$RUN/pptpgw.json" <<JSON
-{
-  "system": { "identity": "pptpgw-radius" },
-  "dataplane": { "lcores": "0-1", "workers": [1], "memory-mb": 256, "file-prefix": "$PREFIX" },
-  "management": { "socket": "$SOCK" },
-  "interface": {
-    "ethernet": [ { "name": "ether1", "device": "net_af_packet0,iface=wan0" },
-                  { "name": "ether2", "device": "net_af_packet1,iface=lan0" } ],
-    "pptp-server": { "server": { "enabled": true,
-                                 "authentication": ["pap", "chap", "mschap1", "mschap2"],
-                                 "default-profile": "radius", "keepalive-timeout": 10 } }
-  },
-  "ip": { "address": [ { "address": "$WAN_IP/24", "interface": "ether1" },
-                       { "address": "10.20.0.1/24", "interface": "ether2" } ],
-          "pool": [ { "name": "pptp-pool", "ranges": ["10.0.0.10-10.0.0.99"] } ] },
+	lab_config pptpgw-radius '"authentication": ["pap", "chap", "mschap1", "mschap2"],
+                                 "default-profile": "radius", "keepalive-timeout": 10' <<JSON
   "ppp": {
     "profile": [ { "name": "radius", "use-encryption": "default", "local-address": "$LOCAL_ADDR",
                    "remote-address": "pptp-pool" } ],
@@ -239,84 +196,24 @@ write_config() {
     { "address": "127.0.0.1", "secret": "$SECRET", "service": ["ppp"], "timeout": "2s" }
   ],
   "radius-incoming": { "accept": true }
-}
 JSON
 }
-
-app_start() {
-	ip netns exec "$APP" "$PPTPGW" -c "$RUN/pptpgw.json" >>"$RUN/pptpgw.log" 2>&1 &
-	APP_PID=$!
-	for _ in $(seq 200); do
-		[[ -S $SOCK ]] && return 0
-		kill -0 "$APP_PID" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
-
-app_stop() {
-	[[ -n $APP_PID ]] || return 0
-	kill -TERM "$APP_PID" 2>/dev/null
-	wait "$APP_PID"
-	local rc=$?
-	APP_PID=
-	return $rc
-}
-# pg_cleanup keeps the logs when the script fails: hand it the script's status.
-trap 'rc=$?; app_stop; fr_stop; (exit $rc); pg_cleanup' EXIT
-
-cli() { ip netns exec "$APP" "$CLI" -s "$SOCK" "$@"; }
 
 # session_rate: the dataplane's rate limit of the first session (/pptpgw/session).
 session_rate() {
 	local sid
 	sid=$(cli /ppp/active/print detail | sed -n 's/.*session-id=\([0-9]*\).*/\1/p' | head -1)
 	[[ -n $sid ]] || return 0
-	echo "/pptpgw/session,$sid" | ip netns exec "$APP" python3 /usr/bin/dpdk-telemetry.py -f "$PREFIX" 2>/dev/null |
-		python3 -c 'import sys, json
-text = sys.stdin.read()
-d = json.loads(text[text.find("{"):text.rfind("}") + 1] or "{}")
-print(d.get("/pptpgw/session", {}).get("rate_limit", ""))'
+	telemetry_eval "/pptpgw/session,$sid" 'print(d.get("/pptpgw/session", {}).get("rate_limit", ""))'
 }
 
 # radius_counter ADDRESS PORT NAME: one of /pptpgw/radius's per-server counters (DPDK telemetry).
 radius_counter() {
-	echo /pptpgw/radius | ip netns exec "$APP" python3 /usr/bin/dpdk-telemetry.py -f "$PREFIX" 2>/dev/null |
-		python3 -c 'import sys, json
-text = sys.stdin.read()
-d = json.loads(text[text.find("{"):text.rfind("}") + 1] or "{}")
-for s in d.get("/pptpgw/radius", {}).values():
+	telemetry_eval /pptpgw/radius 'for s in d.get("/pptpgw/radius", {}).values():
     if isinstance(s, dict) and s.get("address") == sys.argv[1] and s.get("port") == int(sys.argv[2]):
         print(s.get(sys.argv[3], 0)); break
 else:
     print(0)' "$1" "$2" "$3"
-}
-
-wait_cli() {
-	local secs=$1 pattern=$2; shift 2
-	for _ in $(seq $((secs * 5))); do
-		cli "$@" 2>/dev/null | grep -qE -- "$pattern" && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
-wait_cli_gone() {
-	local secs=$1 pattern=$2; shift 2
-	for _ in $(seq $((secs * 5))); do
-		cli "$@" 2>/dev/null | grep -qE -- "$pattern" || return 0
-		sleep 0.2
-	done
-	return 1
-}
-
-wait_log() {
-	local secs=$1 pattern=$2
-	for _ in $(seq $((secs * 5))); do
-		grep -qE -- "$pattern" "$RUN/pptpgw.log" && return 0
-		sleep 0.2
-	done
-	return 1
 }
 
 # radclient_send TYPE SECRET ATTRS...: one Disconnect/CoA request to the
@@ -338,23 +235,16 @@ boot_client() {
 	shift 5
 	CASE_N=$((CASE_N + 1))
 	VM=r$CASE_N
-	vm_start "$LAB" br0 "$VM" 52:54:00:62:00:10 pg.role=client pg.ip=$VM_IP/24 pg.server=$WAN_IP \
-		"pg.user=$user" "pg.pass=$pass" "pg.auth=$auth" "pg.mppe=$mppe" \
-		"pg.ping=$LOCAL_ADDR" pg.pingsizes=56,1400 "pg.hold=$hold" pg.retries=1 "$@"
+	client_vm "$VM" "pg.user=$user" "pg.pass=$pass" "pg.auth=$auth" "pg.mppe=$mppe" \
+		"pg.ping=$LOCAL_ADDR" pg.pingsizes=56,1400 "pg.hold=$hold" "$@"
 }
 
-case_begin() {
-	echo "# ---- case $1"
-	: >"$RUN/pptpgw.log"
-	# Each case reads only its own accounting records.
+# rad_case_begin NAME: case_begin (lab.sh), and each case reads only its own
+# accounting records.
+rad_case_begin() {
 	mkdir -p "$FR/old"
 	for f in "$DETAIL_DIR"/detail-*; do [[ -e $f ]] && mv "$f" "$FR/old/$1-${f##*/}"; done
-	app_start || { tap_not_ok "$1: appliance starts"; tail -20 "$RUN/pptpgw.log" | sed 's/^/#   /'; return 1; }
-}
-
-case_end() {
-	vm_stop "$VM"
-	tap_check "$1: appliance stops cleanly" app_stop
+	case_begin "$1"
 }
 
 # A login through RADIUS: tunnel, pings, the session listed, the client's address.
@@ -402,7 +292,7 @@ check_acct() {
 
 run_login_case() { # NAME AUTH MPPE ENCODING
 	local name=$1 auth=$2 mppe=$3 encoding=$4
-	case_begin "$name" || return
+	rad_case_begin "$name" || return
 	boot_client raduser radpass "$auth" "$mppe" 8
 	if check_up "$name" raduser "$encoding" 10.0.0.77; then
 		tap_check "$name: client disconnects" vm_wait_for "$(vm_log "$VM")" '^PGTEST (disconnect clean|done)' 90
@@ -421,12 +311,12 @@ run_login_case() { # NAME AUTH MPPE ENCODING
 				wait_cli 5 '127\.0\.0\.9' /radius/print
 		fi
 	fi
-	case_end "$name"
+	case_end "$name" "$VM"
 }
 
 run_reject_case() {
 	local name=reject log
-	case_begin "$name" || return
+	rad_case_begin "$name" || return
 	boot_client rejuser wrong-password mschap-v2 required,stateless 0
 	log=$(vm_log "$VM")
 	tap_check "$name: link refused" vm_wait_for "$log" '^PGTEST link ppp0 fail' 120
@@ -434,14 +324,55 @@ run_reject_case() {
 	# "Authentication rejected" is FreeRADIUS's M= text; ours would be "Authentication failure".
 	tap_check "$name: the server's MS-CHAP-Error text reached the client" \
 		vm_grep "$VM" 'MS-CHAP authentication failed: Authentication rejected'
-	tap_check "$name: nothing left behind" bash -c "! ip netns exec $APP $CLI -s $SOCK /ppp/active/print | grep -q rejuser"
+	tap_check "$name: nothing left behind" cli_lacks rejuser /ppp/active/print
 	tap_check "$name: no accounting for a refused login" bash -c "! grep -qs 'rejuser' $DETAIL_DIR/detail-*"
-	case_end "$name"
+	case_end "$name" "$VM"
+}
+
+# A reject whose MS-CHAP-Error carries another code than 691 (a directory
+# behind RADIUS saying "password expired", E=648): the code reaches the client.
+run_error_code_case() {
+	local name=error-code log
+	rad_case_begin "$name" || return
+	boot_client expuser exppass mschap-v2 required,stateless 0
+	log=$(vm_log "$VM")
+	tap_check "$name: link refused" vm_wait_for "$log" '^PGTEST link ppp0 fail' 120
+	tap_check "$name: the client got E=648 (password expired) in our MS-CHAP Failure" \
+		vm_grep "$VM" 'rcvd \[CHAP Failure .*E=648 R=0'
+	case_end "$name" "$VM"
+}
+
+# RFC 2865 5.22 Framed-Route: the client's network (192.168.77.1 on the VM's
+# lo) is routed into its session, in /ip/route, the kernel and the workers,
+# and goes with it; a Framed-Route via another gateway is left out.
+run_framed_route_case() {
+	local name=framed-route log client
+	rad_case_begin "$name" || return
+	boot_client routeuser routepass mschap-v2 required,stateless 20 pg.routes=10.20.0.0/24 \
+		pg.lanaddr=192.168.77.1/32
+	log=$(vm_log "$VM")
+	if check_up "$name" routeuser MPPE128 && vm_wait_for "$log" '^PGTEST hold ' 60; then
+		client=$(vm_ppp_local "$log")
+		tap_check "$name: /ip/route/print: 192.168.77.0/24 via the session's interface" \
+			wait_cli 5 'A.* +192\.168\.77\.0/24 +<pptp-routeuser> +1' /ip/route/print
+		tap_check "$name: the kernel routes it via the client ($client)" \
+			bash -c "ip -n $APP route show 192.168.77.0/24 | grep -qF 'via $client '"
+		tap_check "$name: the LAN host reaches the network behind the client" \
+			ip netns exec "$LANHOST" ping -c 3 -W 3 192.168.77.1
+		tap_check "$name: a Framed-Route via another gateway left out, logged" \
+			wait_log 5 'Framed-Route 172\.31\.0\.0/16 via 192\.0\.2\.99 ignored'
+		tap_check "$name: client disconnects" vm_wait_for "$log" '^PGTEST (disconnect clean|done)' 90
+		tap_check "$name: the route goes with the session" \
+			wait_cli_gone 20 '192\.168\.77\.0/24' /ip/route/print
+		tap_check "$name: ... from the kernel too" \
+			bash -c "! ip -n $APP route show 192.168.77.0/24 | grep -q ."
+	fi
+	case_end "$name" "$VM"
 }
 
 run_session_timeout_case() {
 	local name=session-timeout log
-	case_begin "$name" || return
+	rad_case_begin "$name" || return
 	boot_client shortuser shortpass mschap-v2 required,stateless 60
 	log=$(vm_log "$VM")
 	if check_up "$name" shortuser MPPE128; then
@@ -450,14 +381,14 @@ run_session_timeout_case() {
 		tap_check "$name: Stop with Acct-Terminate-Cause = Session-Timeout" \
 			wait_detail 30 shortuser Stop 'Acct-Terminate-Cause = Session-Timeout' 'Acct-Session-Time = 1[0-4]$'
 	fi
-	case_end "$name"
+	case_end "$name" "$VM"
 }
 
 # FreeRADIUS goes away while a session runs: its Stop waits in the queue and
 # arrives once FreeRADIUS is back; a login meanwhile is refused clearly.
 run_outage_case() {
 	local name=outage log
-	case_begin "$name" || return
+	rad_case_begin "$name" || return
 	boot_client raduser radpass mschap-v2 required,stateless 10
 	log=$(vm_log "$VM")
 	if check_up "$name" raduser MPPE128; then
@@ -476,12 +407,12 @@ run_outage_case() {
 		tap_check "$name: the queued Stop arrives after the restart" \
 			wait_detail 30 raduser Stop 'Acct-Terminate-Cause = User-Request' 'Acct-Delay-Time = [1-9]'
 	fi
-	case_end "$name"
+	case_end "$name" "$VM"
 }
 
 run_coa_case() {
 	local name=coa log out
-	case_begin "$name" || return
+	rad_case_begin "$name" || return
 	boot_client raduser radpass mschap-v2 required,stateless 90
 	log=$(vm_log "$VM")
 	if check_up "$name" raduser MPPE128; then
@@ -513,27 +444,18 @@ run_coa_case() {
 		tap_check "$name: Stop with Acct-Terminate-Cause = Admin-Reset" \
 			wait_detail 30 raduser Stop 'Acct-Terminate-Cause = Admin-Reset'
 	fi
-	case_end "$name"
-}
-
-# flood_bps TARGET: bit/s of ping replies the LAN host gets back in FLOOD_SECS.
-flood_bps() {
-	local out rx
-	out=$(ip netns exec "$LANHOST" ping -q -n -i "$FLOOD_INTERVAL" -s "$FLOOD_SIZE" \
-		-w "$FLOOD_SECS" "$1" 2>&1)
-	rx=$(sed -n 's/.* \([0-9][0-9]*\) \(packets \)\{0,1\}received.*/\1/p' <<<"$out")
-	echo $(((${rx:-0} * (FLOOD_SIZE + 28) * 8) / FLOOD_SECS))
+	case_end "$name" "$VM"
 }
 
 # Mikrotik-Rate-Limit 1M/1M from the Access-Accept held on the wire; a CoA
 # lifts it to 20M/20M live and more gets through.
 run_rate_limit_case() {
 	local name=rate-limit log client bps out
-	case_begin "$name" || return
+	rad_case_begin "$name" || return
 	boot_client rateuser ratepass mschap-v2 required,stateless 90 pg.routes=10.20.0.0/24
 	log=$(vm_log "$VM")
 	if check_up "$name" rateuser MPPE128 && vm_wait_for "$log" '^PGTEST hold ' 60; then
-		client=$(tr -d '\r' <"$log" | sed -n 's/^PGTEST link ppp0 up ifname [^ ]* local \([0-9.]*\) .*/\1/p' | tail -1)
+		client=$(vm_ppp_local "$log")
 		tap_check "$name: Mikrotik-Rate-Limit 1M/1M in the dataplane" test "$(session_rate)" = 1M/1M
 		bps=$(flood_bps "$client")
 		echo "# $name: $bps bit/s of replies under Mikrotik-Rate-Limit 1M/1M"
@@ -546,13 +468,13 @@ run_rate_limit_case() {
 		tap_check "$name: more than the old limit gets through after the CoA ($bps bit/s)" \
 			test "$bps" -gt $((RATE_BPS * 3 / 2))
 	fi
-	case_end "$name"
+	case_end "$name" "$VM"
 }
 
 # SIGTERM with a session up: its Stop (NAS-Request) goes out before the exit.
 run_shutdown_case() {
 	local name=shutdown
-	case_begin "$name" || return
+	rad_case_begin "$name" || return
 	boot_client raduser radpass mschap-v2 required,stateless 60
 	if check_up "$name" raduser MPPE128; then
 		tap_check "$name: appliance stops cleanly with the session up" app_stop
@@ -568,18 +490,16 @@ run_no_msg_auth_case() {
 	fr_stop
 	fr_no_msg_auth
 	fr_start || { tap_not_ok "$name: FreeRADIUS starts"; return; }
-	case_begin "$name" || return
+	rad_case_begin "$name" || return
 	boot_client raduser radpass mschap-v2 required,stateless 0
 	tap_check "$name: link refused" vm_wait_for "$(vm_log "$VM")" '^PGTEST link ppp0 fail' 120
 	tap_check "$name: reply without Message-Authenticator dropped, logged" \
 		wait_log 5 'reply dropped: no Message-Authenticator'
-	case_end "$name"
+	case_end "$name" "$VM"
 }
 
+# shellcheck disable=SC2034 # read by want (lab.sh)
 cases=("$@")
-want() {
-	[[ ${#cases[@]} -eq 0 || " ${cases[*]} " == *" $1 "* ]]
-}
 
 fr_setup
 write_config
@@ -591,6 +511,8 @@ want mschap1 && run_login_case mschap1 mschap required,stateless "MPPE128 statel
 want chap && run_login_case chap chap no ""
 want pap && run_login_case pap pap no ""
 want reject && run_reject_case
+want error-code && run_error_code_case
+want framed-route && run_framed_route_case
 want session-timeout && run_session_timeout_case
 want outage && run_outage_case
 want coa && run_coa_case
@@ -600,9 +522,7 @@ want shutdown && run_shutdown_case
 want no-msg-auth && run_no_msg_auth_case
 
 if ((PG_TAP_FAIL)); then
-	echo "# ---- tail of pptpgw.log"
-	tail -n 60 "$RUN/pptpgw.log" | sed 's/^/#   /'
 	echo "# ---- tail of radius.log"
 	tail -n 20 "$FR/log/radius.log" | sed 's/^/#   /'
 fi
-tap_done
+lab_done

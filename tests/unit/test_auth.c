@@ -1381,6 +1381,34 @@ static void test_async_backend_timeout(void **state)
 	assert_int_equal(auth_get_info(fx->c->a)->mschap_error, 691);
 }
 
+/* A backend's MS-CHAP error code (RADIUS MS-CHAP-Error E=648) reaches the peer. */
+static void test_async_backend_error_code(void **state)
+{
+	static const enum auth_method methods[] = { AUTH_METHOD_MSCHAP1, AUTH_METHOD_MSCHAP2 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		struct auth_result res = { .accept = false, .mschap_error = 648 };
+
+		snprintf(res.reason, sizeof(res.reason), "rejected by RADIUS");
+		snprintf(res.message, sizeof(res.message), "Password expired");
+		make_pair_backend(methods[i], "MT-User", "StrongPass", &fx->async.backend);
+		start_pair();
+		assert_non_null(fx->async.held);
+		auth_request_done(fx->async.held, &res);
+		pump();
+		assert_false(auth_get_info(fx->c->a)->ok);
+		assert_int_equal(auth_get_info(fx->c->a)->mschap_error, 648);
+		if (methods[i] == AUTH_METHOD_MSCHAP2)
+			assert_string_equal(auth_get_info(fx->c->a)->reason,
+					    "rejected by server: Password expired (E=648)");
+		end_free(fx->s);
+		end_free(fx->c);
+		fx->s = fx->c = NULL;
+		fx->async.held = NULL;
+	}
+}
+
 /* --- the session layer's accept hook --- */
 
 static void test_accept_sets_net_params(void **state)
@@ -1490,6 +1518,7 @@ int main(void)
 		T(test_async_backend),
 		T(test_async_backend_cancel),
 		T(test_async_backend_timeout),
+		T(test_async_backend_error_code),
 		T(test_accept_sets_net_params),
 		T(test_accept_refuses),
 		T(test_create_and_names),

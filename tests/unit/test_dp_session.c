@@ -1357,6 +1357,107 @@ static void test_routes_into_sessions(void **state)
 	expect_no_leak();
 }
 
+/*
+ * The route table at Framed-Route scale: thousands of prefixes of every
+ * length, into two sessions or "pass", against a linear longest-prefix
+ * reference, for addresses inside each prefix and at random.
+ */
+#define FIB_ROUTES 4000u
+#define FIB_PROBES 20000u
+
+static uint32_t fib_rand(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+static uint32_t fib_mask(uint8_t len)
+{
+	return len == 0 ? 0 : ~(UINT32_MAX >> 1 >> (len - 1));
+}
+
+/* The reference: the longest matching route's session, -1 for pass or none. */
+static int fib_reference(const struct tunnel_fib_route *r, unsigned int n, uint32_t dst)
+{
+	int best = -1, id = -1;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if ((dst & fib_mask(r[i].len)) != (r[i].prefix & fib_mask(r[i].len)) ||
+		    (int)r[i].len <= best)
+			continue;
+		best = r[i].len;
+		id = r[i].via_session ? (int)r[i].session_id : -1;
+	}
+	return id;
+}
+
+static void test_route_table_at_scale(void **state)
+{
+	static struct tunnel_fib_route r[FIB_ROUTES];
+	struct client a, b;
+	uint32_t x = 0x9E3779B9u;
+	unsigned int n = 0;
+	(void)state;
+
+	client_open(&a, 40, 400, tf_ip(10, 0, 0, 1), 0, false);
+	client_up_flags(&a, 0);
+	client_open(&b, 41, 410, CLIENT_IP, 0, false);
+	client_up_flags(&b, 0);
+	while (n < FIB_ROUTES) {
+		/* Mostly /16../32 (Framed-Routes), some short ones, a default. */
+		uint8_t len = n == 0 ? 0 : (uint8_t)(fib_rand(&x) % 8 == 0 ? 1 + fib_rand(&x) % 15
+									    : 16 + fib_rand(&x) % 17);
+		uint32_t prefix = fib_rand(&x) & fib_mask(len);
+		unsigned int kind = fib_rand(&x) % 3;
+		bool dup = false;
+
+		for (unsigned int i = 0; i < n && !dup; i++)
+			dup = r[i].len == len && r[i].prefix == prefix;
+		if (dup)
+			continue;
+		r[n++] = (struct tunnel_fib_route){ .prefix = prefix, .len = len,
+						    .via_session = kind != 2,
+						    .session_id = kind == 0 ? 40 : 41 };
+	}
+	assert_int_equal(tunnel_fib_publish(r, n), 0);
+	assert_non_null(tunnel_fib_live);
+	assert_int_equal(tunnel_fib_live->n, n);
+	assert_true(tunnel_fib_live->n_groups <= TUNNEL_FIB_LENS);
+	for (unsigned int i = 0; i < FIB_PROBES; i++) {
+		/* Half inside a route (its first, last or a random host), half anywhere. */
+		const struct tunnel_fib_route *t = &r[fib_rand(&x) % n];
+		uint32_t host = fib_rand(&x) & ~fib_mask(t->len);
+		uint32_t dst = i % 2 ? fib_rand(&x)
+				     : (t->prefix & fib_mask(t->len)) |
+					       (i % 6 == 0 ? 0 : i % 6 == 2 ? ~fib_mask(t->len) : host);
+		struct session_ref ref;
+		int want = fib_reference(r, n, dst);
+		bool got = tunnel_fib_lookup(dst, &ref);
+
+		if (got != (want >= 0) || (got && (int)ref.id != want))
+			fail_msg("dst %08x: got %d (id %u), want %d", dst, got, got ? ref.id : 0, want);
+	}
+	/* Of one prefix given twice, "pass" stands (the static route's tie). */
+	const struct tunnel_fib_route twice[] = {
+		{ .prefix = tf_ip(10, 77, 0, 0), .len = 16, .via_session = true, .session_id = 40 },
+		{ .prefix = tf_ip(10, 77, 0, 0), .len = 16, .via_session = false },
+		{ .prefix = tf_ip(10, 78, 0, 0), .len = 16, .via_session = true, .session_id = 41 },
+	};
+	struct session_ref ref;
+	assert_int_equal(tunnel_fib_publish(twice, 3), 0);
+	assert_int_equal(tunnel_fib_live->n, 2);
+	assert_false(tunnel_fib_lookup(tf_ip(10, 77, 1, 1), &ref));
+	assert_true(tunnel_fib_lookup(tf_ip(10, 78, 1, 1), &ref));
+	assert_int_equal(ref.id, 41);
+
+	assert_int_equal(tunnel_fib_publish(NULL, 0), 0);
+	client_close(&a);
+	client_close(&b);
+	expect_no_leak();
+}
+
 int main(void)
 {
 	pool = dp_harness_eal_init("test_dp_session", 256, true, POOL_MBUFS, 0);
@@ -1380,6 +1481,7 @@ int main(void)
 		cmocka_unit_test(test_many_sessions),
 		cmocka_unit_test(test_telemetry_sessions),
 		cmocka_unit_test(test_routes_into_sessions),
+		cmocka_unit_test(test_route_table_at_scale),
 		/* Last: they run the worker on a clock slightly ahead of the TSC. */
 		cmocka_unit_test(test_rate_limit_burst_refill),
 		cmocka_unit_test(test_rate_limit_at_network_up_and_unlimited),

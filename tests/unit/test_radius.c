@@ -544,6 +544,21 @@ static void test_accept_pool_policy(void **state)
 	free(m);
 }
 
+/* An Access-Reject carrying MS-CHAP-Error err, read into r. */
+static void reject_with_error(struct radius_msg *m, const char *err, struct auth_result *r)
+{
+	static struct radius_builder b;
+	static const uint8_t ra[16];
+	size_t n;
+
+	radius_build_init(&b, RADIUS_ACCESS_REJECT, 3, NULL);
+	radius_add_vsa(&b, RADIUS_VENDOR_MICROSOFT, RADIUS_MS_CHAP_ERROR, err, strlen(err));
+	n = radius_finish_response(&b, ra, SECRET);
+	assert_int_equal(radius_parse(b.buf, n, m), RADIUS_PARSE_OK);
+	memset(r, 0, sizeof(*r));
+	auth_radius_reject(m, r);
+}
+
 static void test_reject_texts(void **state)
 {
 	struct radius_builder b;
@@ -563,6 +578,19 @@ static void test_reject_texts(void **state)
 	assert_false(r.accept);
 	assert_string_equal(r.message, "Go away");
 	assert_non_null(strstr(r.reason, "E=691"));
+	assert_int_equal(r.mschap_error, 691);
+
+	/* RFC 2759 6: the server's own code (648 password expired) reaches the peer. */
+	reject_with_error(m, "\001E=648 R=0 V=3 M=Password expired", &r);
+	assert_int_equal(r.mschap_error, 648);
+	assert_string_equal(r.message, "Password expired");
+	/* A code without M= text: the code goes on, the text is ours. */
+	reject_with_error(m, "\001E=647 R=0", &r);
+	assert_int_equal(r.mschap_error, 647);
+	assert_string_equal(r.message, "");
+	/* A code that is not a number is not passed on (the link says 691). */
+	reject_with_error(m, "\001E=69x R=0 M=odd", &r);
+	assert_int_equal(r.mschap_error, 0);
 
 	radius_build_init(&b, RADIUS_ACCESS_REJECT, 3, NULL);
 	radius_add_str(&b, RADIUS_REPLY_MESSAGE, "Account expired");
@@ -571,6 +599,95 @@ static void test_reject_texts(void **state)
 	memset(&r, 0, sizeof(r));
 	auth_radius_reject(m, &r);
 	assert_string_equal(r.message, "Account expired");
+	free(m);
+}
+
+/* ---- Framed-Route (RFC 2865 5.22) ---- */
+
+static void test_framed_route_text(void **state)
+{
+	static const struct {
+		const char *name, *text;
+		int rc;
+		uint32_t addr, gateway;
+		uint8_t len, distance;
+	} cases[] = {
+		{ "rfc example", "192.168.1.0/24 192.168.1.1 1 2 -1 3 400", 0, 0xC0A80100, 0xC0A80101, 24, 1 },
+		{ "user's address", "10.20.0.0/16 0.0.0.0 5", 0, 0x0A140000, 0, 16, 5 },
+		{ "prefix only", "172.16.5.0/24", 0, 0xAC100500, 0, 24, 1 },
+		{ "host bits masked", "10.1.2.3/8 0.0.0.0 1", 0, 0x0A000000, 0, 8, 1 },
+		{ "host route", "198.51.100.7/32 0.0.0.0 2", 0, 0xC6336407, 0, 32, 2 },
+		{ "default", "0.0.0.0/0 0.0.0.0 10", 0, 0, 0, 0, 10 },
+		{ "classful A", "10.0.0.0 0.0.0.0 1", 0, 0x0A000000, 0, 8, 1 },
+		{ "classful B", "172.16.0.0", 0, 0xAC100000, 0, 16, 1 },
+		{ "classful C", "192.0.2.0 0.0.0.0", 0, 0xC0000200, 0, 24, 1 },
+		{ "tabs and spaces", "  192.0.2.0/24\t0.0.0.0   7 ", 0, 0xC0000200, 0, 24, 7 },
+		{ "negative metric", "192.0.2.0/24 0.0.0.0 -1", 0, 0xC0000200, 0, 24, 1 },
+		{ "zero metric", "192.0.2.0/24 0.0.0.0 0", 0, 0xC0000200, 0, 24, 1 },
+		{ "huge metric", "192.0.2.0/24 0.0.0.0 400", 0, 0xC0000200, 0, 24, 1 },
+		{ "empty", "", -1, 0, 0, 0, 0 },
+		{ "blank", "   ", -1, 0, 0, 0, 0 },
+		{ "class D no length", "224.0.0.0 0.0.0.0 1", -1, 0, 0, 0, 0 },
+		{ "length too long", "192.0.2.0/33 0.0.0.0 1", -1, 0, 0, 0, 0 },
+		{ "bad prefix", "192.0.2/24 0.0.0.0 1", -1, 0, 0, 0, 0 },
+		{ "bad gateway", "192.0.2.0/24 gw 1", -1, 0, 0, 0, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct auth_framed_route f;
+		int rc = auth_radius_framed_route(cases[i].text, &f);
+
+		if (rc != cases[i].rc)
+			fail_msg("%s: rc %d, want %d", cases[i].name, rc, cases[i].rc);
+		if (rc != 0)
+			continue;
+		if (f.dst.addr != cases[i].addr || f.dst.len != cases[i].len ||
+		    f.gateway != cases[i].gateway || f.distance != cases[i].distance)
+			fail_msg("%s: %08x/%u gw %08x d %u", cases[i].name, f.dst.addr, f.dst.len,
+				 f.gateway, f.distance);
+	}
+}
+
+static void test_accept_framed_routes(void **state)
+{
+	struct radius_builder b;
+	struct radius_msg *m = malloc(sizeof(*m));
+	struct auth_request rq = { .method = AUTH_METHOD_PAP };
+	struct auth_result r;
+	uint8_t ra[16] = { 0 };
+	char text[32];
+	size_t n;
+
+	(void)state;
+	radius_build_init(&b, RADIUS_ACCESS_ACCEPT, 3, NULL);
+	radius_add_str(&b, RADIUS_FRAMED_ROUTE, "192.168.77.0/24 0.0.0.0 1");
+	radius_add_str(&b, RADIUS_FRAMED_ROUTE, "not a route");
+	radius_add_str(&b, RADIUS_FRAMED_ROUTE, "10.99.0.0/16 0.0.0.0 20");
+	n = radius_finish_response(&b, ra, SECRET);
+	assert_int_equal(radius_parse(b.buf, n, m), RADIUS_PARSE_OK);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(auth_radius_accept(&rq, m, ra, SECRET, &r), 0);
+	/* The one not understood is left out; the session still comes up. */
+	assert_int_equal(r.user.n_framed_routes, 2);
+	assert_int_equal(r.user.framed_routes[0].dst.addr, 0xC0A84D00);
+	assert_int_equal(r.user.framed_routes[0].dst.len, 24);
+	assert_int_equal(r.user.framed_routes[1].dst.addr, 0x0A630000);
+	assert_int_equal(r.user.framed_routes[1].distance, 20);
+
+	/* More than AUTH_FRAMED_ROUTES_MAX: the first ones are kept. */
+	radius_build_init(&b, RADIUS_ACCESS_ACCEPT, 3, NULL);
+	for (int i = 0; i < AUTH_FRAMED_ROUTES_MAX + 3; i++) {
+		snprintf(text, sizeof(text), "10.%d.0.0/16", i);
+		radius_add_str(&b, RADIUS_FRAMED_ROUTE, text);
+	}
+	n = radius_finish_response(&b, ra, SECRET);
+	assert_int_equal(radius_parse(b.buf, n, m), RADIUS_PARSE_OK);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(auth_radius_accept(&rq, m, ra, SECRET, &r), 0);
+	assert_int_equal(r.user.n_framed_routes, AUTH_FRAMED_ROUTES_MAX);
+	assert_int_equal(r.user.framed_routes[AUTH_FRAMED_ROUTES_MAX - 1].dst.addr,
+			 (uint32_t)(10u << 24 | (AUTH_FRAMED_ROUTES_MAX - 1u) << 16));
 	free(m);
 }
 
@@ -656,6 +773,8 @@ int main(void)
 		cmocka_unit_test(test_accept_mschap2),
 		cmocka_unit_test(test_accept_pool_policy),
 		cmocka_unit_test(test_reject_texts),
+		cmocka_unit_test(test_framed_route_text),
+		cmocka_unit_test(test_accept_framed_routes),
 		cmocka_unit_test(test_coa_parse),
 	};
 
