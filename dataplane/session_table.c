@@ -257,14 +257,17 @@ static int send_msg(uint32_t id, enum dp_msg_type type, const void *body, size_t
 	struct session_cp *c = &sess.cp[id];
 	struct dp_msg *m = dp_msg_alloc();
 
-	if (m == NULL)
+	if (m == NULL) {
+		ctr_add(&sess.to_worker_full, 1);
 		return -EAGAIN;
+	}
 	m->type = type;
 	m->session_id = id;
 	m->gen = c->gen;
 	if (body != NULL)
 		memcpy(&m->u, body, len);
 	if (dp_msg_to_worker(c->owner, m) < 0) {
+		ctr_add(&sess.to_worker_full, 1);
 		dp_msg_free(m);
 		return -EAGAIN;
 	}

@@ -211,6 +211,7 @@ struct session_tables {
 	uint32_t default_gw;           /* next hop for off-link peers (0.0.0.0/0 in ip.route), host order */
 	uint32_t retire_head, retire_tail;
 	uint32_t n_used, n_retiring;   /* control plane's counts */
+	uint64_t to_worker_full;       /* messages the control plane could not queue (DROP_TO_WORKER_FULL) */
 	uint64_t mem_bytes;            /* what the tables took from the DPDK heap */
 };
 

@@ -49,6 +49,9 @@ uint64_t stats_drop_total(enum drop_reason r)
 
 	if (r >= DROP_MAX)
 		return 0;
+	/* The one reason the control plane counts (its own single-writer counter). */
+	if (r == DROP_TO_WORKER_FULL)
+		sum = ctr_read(&sess.to_worker_full);
 	for (unsigned int w = 0; w < dp.n_workers; w++)
 		sum += ctr_read(&dp_worker_get(w)->wc.drops[r]);
 	return sum;
@@ -71,6 +74,7 @@ void stats_worker_snapshot(unsigned int worker, struct worker_counters *out)
 	out->arp_learned = ctr_read(&wc->arp_learned);
 	out->neigh_full = ctr_read(&wc->neigh_full);
 	out->msgs = ctr_read(&wc->msgs);
+	out->install_waited = ctr_read(&wc->install_waited);
 	for (unsigned int r = 0; r < DROP_MAX; r++)
 		out->drops[r] = ctr_read(&wc->drops[r]);
 }

@@ -36,6 +36,7 @@ struct worker_counters {
 	uint64_t arp_learned;                /* neighbour entries added or changed */
 	uint64_t neigh_full;                 /* ARP whose sender could not be stored */
 	uint64_t msgs;                       /* control-plane messages taken */
+	uint64_t install_waited;             /* frames that found their session's install still queued */
 	uint64_t drops[DROP_MAX];
 };
 

@@ -153,6 +153,7 @@ static void worker_to_dict(unsigned int w, struct rte_tel_data *d)
 	add_u64(d, "arp_learned", wc.arp_learned);
 	add_u64(d, "neigh_full", wc.neigh_full);
 	add_u64(d, "messages", wc.msgs);
+	add_u64(d, "install_waited", wc.install_waited);
 	if (drops == NULL)
 		return;
 	rte_tel_data_start_dict(drops);

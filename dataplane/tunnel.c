@@ -382,6 +382,27 @@ static inline struct dp_session *owned(struct session_ref r)
 	return s;
 }
 
+/*
+ * owned() for a frame in hand. dp_session_install() queues the install for
+ * the owner before it adds the hash entry, but the owner may have polled its
+ * messages just before: a frame found under a newer generation than the
+ * slot holds means the install is waiting in the ring. Apply what is queued
+ * and look again, rather than drop the session's first frame (the peer's LCP
+ * Configure-Request, which would cost it a restart timer).
+ */
+static struct dp_session *owned_now(struct worker *w, struct session_ref r, uint64_t now)
+{
+	struct dp_session *s = owned(r);
+
+	if (likely(s != NULL) || r.id >= sess.max || sess.s[r.id].gen == r.gen)
+		return s;
+	ctr_add(&w->wc.install_waited, 1);
+	/* Under a burst of set-ups the install may sit behind more than one poll's worth. */
+	while (s == NULL && worker_poll_msgs(w, now) != 0)
+		s = owned(r);
+	return s;
+}
+
 static void handoff(struct worker *w, struct session_ref r, enum handoff_kind kind,
 		    struct rte_mbuf *m)
 {
@@ -395,7 +416,7 @@ static void handoff(struct worker *w, struct session_ref r, enum handoff_kind ki
 
 static void down_owned(struct worker *w, struct session_ref r, struct rte_mbuf *m, uint64_t now)
 {
-	struct dp_session *s = owned(r);
+	struct dp_session *s = owned_now(w, r, now);
 
 	if (unlikely(s == NULL)) {
 		drop(w, m, DROP_SESSION_GONE);
@@ -577,7 +598,7 @@ static inline bool src_routed_via(const struct dp_session *s, struct session_ref
 /* A GRE frame (Ethernet on) for session r, on its owner. */
 static void up_owned(struct worker *w, struct session_ref r, struct rte_mbuf *m, uint64_t now)
 {
-	struct dp_session *s = owned(r);
+	struct dp_session *s = owned_now(w, r, now);
 	struct gre_info gi;
 	struct ppp_frame_info fi;
 

@@ -137,18 +137,19 @@ void worker_drain_tx(struct worker *w)
 }
 
 /* Control-plane messages: session state changes and control frames, applied by the owner. */
-static void worker_poll_msgs(struct worker *w, uint64_t now_tsc)
+unsigned int worker_poll_msgs(struct worker *w, uint64_t now_tsc)
 {
 	struct dp_msg *msgs[WORKER_MSG_BURST];
 	unsigned int n = dp_msg_for_worker(w->id, msgs, WORKER_MSG_BURST);
 
 	if (n == 0)
-		return;
+		return 0;
 	ctr_add(&w->wc.msgs, n);
 	for (unsigned int i = 0; i < n; i++) {
 		tunnel_msg(w, msgs[i], now_tsc);
 		dp_msg_free(msgs[i]);
 	}
+	return n;
 }
 
 /* Buffer a bucket for the kernel; the buffer's callback uncounts refusals. */

@@ -100,6 +100,11 @@ void worker_fini(struct worker *w);
  */
 unsigned int worker_poll_once(struct worker *w, uint64_t now_tsc);
 void worker_drain_tx(struct worker *w);
+/*
+ * Apply up to WORKER_MSG_BURST of the control plane's queued messages for w
+ * (once per pass, and on demand: tunnel.c); how many.
+ */
+unsigned int worker_poll_msgs(struct worker *w, uint64_t now_tsc);
 
 /* lcore entry point (rte_eal_remote_launch); arg is the struct worker. */
 int worker_main(void *arg);

@@ -1222,6 +1222,52 @@ static void test_handoff_to_owner(void **state)
 	expect_no_leak();
 }
 
+/*
+ * The install race: the owner polled its messages, then the control plane
+ * queued the install and added the hash entry, and the client's first LCP
+ * frame reached the owner (here handed off by worker 0) before the owner's
+ * next poll. The owner applies the queued install then and delivers the
+ * frame, instead of dropping it as a session that is gone.
+ */
+static void test_first_frame_before_install_applied(void **state)
+{
+	uint8_t f[TF_MAX_FRAME];
+	struct worker *w0 = dp_worker_get(0), *w1 = dp_worker_get(1);
+	struct dp_msg *msgs[8];
+	struct client c;
+	(void)state;
+
+	uint64_t gone = stats_drop_total(DROP_SESSION_GONE);
+	uint64_t waited = w1->wc.install_waited, out = w0->wc.handoff_out;
+	client_open(&c, 5, 500, CLIENT_IP, 0, false);   /* owner 5 % 2 = 1; install queued */
+	assert_int_equal(dp_session_owner(5), 1);
+	const uint8_t conf_req[8] = { 1, 1, 0, 8, 5, 4, 0x12, 0x34 };
+	size_t n = client_frame(&c, f, PPP_FRAME_PROTO_LCP, conf_req, sizeof(conf_req), false);
+	inject(mqh.port.q[0].wire_rx, f, n);
+	run_w(w0);
+	assert_int_equal(w0->wc.handoff_out - out, 1);
+	/* Worker 1 takes the handoff before its next message poll. */
+	assert_int_equal(tunnel_handoff_poll(w1, rte_rdtsc()), 1);
+	assert_int_equal(stats_drop_total(DROP_SESSION_GONE) - gone, 0);
+	assert_int_equal(w1->wc.install_waited - waited, 1);
+	unsigned int k = cp_take(msgs, 8);
+	assert_int_equal(k, 1);
+	assert_int_equal(msgs[0]->type, DP_MSG_PPP_CTRL_IN);
+	assert_int_equal(msgs[0]->session_id, 5);
+	cp_free(msgs, k);
+
+	/* A frame of a session that really is gone is still dropped. */
+	assert_int_equal(dp_session_remove(5), 0);
+	run_w(w1);
+	inject(mqh.port.q[0].wire_rx, f, n);
+	run_w(w0);
+	run_w(w1);
+	assert_int_equal(cp_take(msgs, 8), 0);
+	run_w(w0);
+	(void)dp_session_reclaim();
+	expect_no_leak();
+}
+
 /* ---- routes into sessions (tunnel_fib.h) and the client role ---- */
 
 /* client_up with extra session flags (DP_SESSION_F_CLIENT_ROLE). */
@@ -1488,6 +1534,7 @@ int main(void)
 	};
 	const struct CMUnitTest mq_tests[] = {
 		cmocka_unit_test(test_handoff_to_owner),
+		cmocka_unit_test(test_first_frame_before_install_applied),
 	};
 	int failed = cmocka_run_group_tests_name("one worker", tests, group_setup, group_teardown);
 	failed += cmocka_run_group_tests_name("two workers", mq_tests, mq_setup, group_teardown);
