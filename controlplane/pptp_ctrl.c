@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -960,6 +961,34 @@ static int ctrl_events_init(struct cp_context *cp)
 	return g.reap_ev != NULL ? 0 : -1;
 }
 
+/*
+ * One descriptor per connection: the usual soft limit (1,024) would make
+ * accept() fail near a thousand clients. Raise it, the hard one too where
+ * we may (root); say what the limit allows when it stays short.
+ */
+static void ctrl_raise_fd_limit(void)
+{
+	const rlim_t want = PPTP_CTRL_MAX_CONNS + PPTP_CTRL_FD_RESERVE;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want) {
+		struct rlimit up = { .rlim_cur = want, .rlim_max = want };
+
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			return;
+	}
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want)
+		log_msg(CFG_LOG_WARNING, LOG_TOPIC_PPTP,
+			"open-file limit %llu: about %llu control connections, not %u",
+			(unsigned long long)rl.rlim_cur,
+			(unsigned long long)(rl.rlim_cur > PPTP_CTRL_FD_RESERVE ?
+					     rl.rlim_cur - PPTP_CTRL_FD_RESERVE : 0),
+			PPTP_CTRL_MAX_CONNS);
+}
+
 int pptp_ctrl_listen(struct cp_context *cp, uint32_t addr, uint16_t port)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
@@ -981,6 +1010,7 @@ int pptp_ctrl_listen(struct cp_context *cp, uint32_t addr, uint16_t port)
 	 * connection would otherwise kill the process with SIGPIPE.
 	 */
 	signal(SIGPIPE, SIG_IGN);
+	ctrl_raise_fd_limit();
 	if (ctrl_events_init(cp) != 0 || g.relisten_ev == NULL) {
 		log_msg(CFG_LOG_ERROR, LOG_TOPIC_PPTP, "listen %s:%u: out of memory", astr, port);
 		goto fail;

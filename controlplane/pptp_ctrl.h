@@ -22,8 +22,14 @@
 struct cp_context;
 struct pptp_ctrl;   /* one control connection */
 
-/* Connections held at once; more are accepted and closed at once. */
-#define PPTP_CTRL_MAX_CONNS      4096
+/*
+ * Connections held at once; more are accepted and closed at once. Every
+ * Windows or pppd client brings its own connection for its one call, so
+ * this is the session count such clients can reach (DESIGN.md 6: 65,536).
+ */
+#define PPTP_CTRL_MAX_CONNS      65536
+/* Descriptors besides the connections: TAPs, netlink, RADIUS, management, logs. */
+#define PPTP_CTRL_FD_RESERVE     1024
 
 /* RFC 2637 3.1 states, receiver side (3.1.2) plus our own teardown. */
 enum pptp_ctrl_state {

@@ -114,9 +114,9 @@ lg_setup cpb "${LOG_LEVEL:-info}" || { echo "cp_bench: appliance did not start" 
 echo "# $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg); logs in $TEST_TMP"
 
 want() { [ "$what" = all ] || [ "$what" = "$1" ] || [ "$what" = "${1%%-*}" ]; }
-# One TCP connection per session: the whole set-up, TCP included. The
-# appliance holds at most 4,096 control connections (PPTP_CTRL_MAX_CONNS)
-# and every session stays up until all are: 4,000 here.
+# One TCP connection per session (as Windows and pppd clients do): the whole
+# set-up, TCP included. Every session stays up until all are; 4,000 by
+# default (RATE_K1_N; the loadgen's one source address has ~28,000 ports).
 want rate-k1 && run rate-k1 -n "$RATE_K1_N" -c "$RATE_C" -k 1 -H 2 -t 120
 # Many calls on one control connection (how 65,536 are reached).
 want rate-k64 && run rate-k64 -n "$RATE_N" -c "$RATE_C" -k 64 -H 2 -t 120
