@@ -19,22 +19,11 @@
 #   tests/integration/test_client_server.sh [CASE...]    (cases: see CASES below)
 set -u
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/pair_lib.sh"
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root"; exit 0; }
 
-capp=pg-cs-ca-$TEST_ID sapp=pg-cs-sa-$TEST_ID clan=pg-cs-cl-$TEST_ID slan=pg-cs-sl-$TEST_ID
-cprefix=pgtest-cs-c-$TEST_ID sprefix=pgtest-cs-s-$TEST_ID
-csock=$TEST_TMP/client.sock ssock=$TEST_TMP/server.sock
-UP_WAIT=${UP_WAIT:-40}   # seconds for a link to come up (2 shared cores, PPP restart timers)
-
-for ns in "$capp" "$sapp" "$clan" "$slan"; do netns_add "$ns" || exit 1; done
-veth_pair "$capp" wan0 "$sapp" wan0 || exit 1
-veth_pair "$capp" lan0 "$clan" eth0 || exit 1
-veth_pair "$sapp" lan0 "$slan" eth0 || exit 1
-ip -n "$clan" addr add 10.1.1.2/24 dev eth0
-ip -n "$clan" route add default via 10.1.1.1
-ip -n "$slan" addr add 10.2.2.2/24 dev eth0
+pair_setup cs || exit 1
 ip -n "$slan" addr add 10.3.3.3/32 dev lo
-ip -n "$slan" route add default via 10.2.2.1
 
 cat >"$TEST_TMP/server.json" <<JSON
 {
@@ -79,23 +68,8 @@ cat >"$TEST_TMP/client.json" <<JSON
 }
 JSON
 
-ccli() { in_ns "$capp" "$PPTPGW_CLI" -s "$csock" "$@"; }
-scli() { in_ns "$sapp" "$PPTPGW_CLI" -s "$ssock" "$@"; }
-show() { sed 's/^/#   /'; }
+pair_start || exit 1
 
-check "server config validates" "$PPTPGW" -c "$TEST_TMP/server.json" --check
-check "client config validates" "$PPTPGW" -c "$TEST_TMP/client.json" --check
-appliance_start "$sapp" "$TEST_TMP/server.json" "$TEST_TMP/server.log" || exit 1
-spid=$APPLIANCE_PID
-appliance_start "$capp" "$TEST_TMP/client.json" "$TEST_TMP/client.log" || exit 1
-cpid=$APPLIANCE_PID
-
-# client_running: the R flag of pptp-out1.
-client_running() { ccli /interface/pptp-client/print 2>/dev/null | grep -Eq '^ *0 +R +name="pptp-out1"'; }
-wait_running() {
-	for _ in $(seq $((UP_WAIT * 2))); do client_running && return 0; sleep 0.5; done
-	return 1
-}
 not_running() { ! client_running; }
 no_ping() { ! in_ns "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1; }
 wait_down() {
