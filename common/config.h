@@ -95,6 +95,12 @@ struct cfg_prefix {
 	uint8_t len;
 };
 
+/* The netmask of a prefix length, host order: 0 for /0, all ones from /32 up. */
+static inline uint32_t cfg_prefix_mask(uint8_t len)
+{
+	return len == 0 ? 0 : len >= 32 ? UINT32_MAX : ~(UINT32_MAX >> len);
+}
+
 struct cfg_system {
 	char identity[CFG_NAME_MAX];          /* default "pptpgw" */
 	enum cfg_log_level log_level;         /* default info */

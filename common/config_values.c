@@ -235,11 +235,6 @@ int cfg_parse_ipv4(const char *s, uint32_t *out)
 	return 0;
 }
 
-static uint32_t prefix_mask(uint8_t len)
-{
-	return len == 0 ? 0 : UINT32_MAX << (PREFIX_LEN_MAX - len);
-}
-
 int cfg_parse_prefix(const char *s, struct cfg_prefix *out)
 {
 	uint32_t a;
@@ -283,8 +278,8 @@ int cfg_parse_range(const char *s, struct cfg_ip_range *out)
 	}
 	if (cfg_parse_prefix(s, &p) < 0)
 		return CFG_PARSE_SYNTAX;
-	out->first = p.addr & prefix_mask(p.len);
-	out->last = out->first | ~prefix_mask(p.len);
+	out->first = p.addr & cfg_prefix_mask(p.len);
+	out->last = out->first | ~cfg_prefix_mask(p.len);
 	return 0;
 }
 
@@ -313,7 +308,7 @@ void cfg_format_range(const struct cfg_ip_range *r, char *buf, size_t len)
 		return;
 	}
 	for (uint8_t plen = 0; plen < PREFIX_LEN_MAX; plen++) {
-		uint32_t m = prefix_mask(plen);
+		uint32_t m = cfg_prefix_mask(plen);
 
 		if ((r->first & ~m) == 0 && r->last == (r->first | ~m)) {
 			snprintf(buf, len, "%s/%u", a, plen);

@@ -246,7 +246,7 @@ int auth_radius_framed_route(const char *text, struct auth_framed_route *out)
 	/* Metrics are signed in the RFC's example; one that is not 1..255 leaves distance 1. */
 	if (n > 2 && (cfg_parse_uint(words[2], UINT8_MAX, &metric) != 0 || metric == 0))
 		metric = 1;
-	p.addr &= p.len == 0 ? 0 : p.len >= 32 ? UINT32_MAX : ~(UINT32_MAX >> p.len);
+	p.addr &= cfg_prefix_mask(p.len);
 	*out = (struct auth_framed_route){ .dst = p, .gateway = gateway, .distance = (uint8_t)metric };
 	return 0;
 }

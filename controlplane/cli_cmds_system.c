@@ -119,11 +119,6 @@ static const struct cli_table_spec address_table = {
 	.cols = address_cols, .n_cols = sizeof(address_cols) / sizeof(address_cols[0]),
 };
 
-static uint32_t prefix_mask(uint8_t len)
-{
-	return len == 0 ? 0 : len >= 32 ? 0xffffffffu : ~(0xffffffffu >> len);
-}
-
 static int address_fill(struct cli_ctx *ctx, struct cli_table *t)
 {
 	const struct pg_config *cfg = ctx->cp->cfg;
@@ -135,7 +130,7 @@ static int address_fill(struct cli_ctx *ctx, struct cli_table *t)
 		cli_table_add_row(t);
 		cfg_format_prefix(&a->address, text, sizeof(text));
 		cli_table_set(t, "address", text);
-		cfg_format_ipv4(a->address.addr & prefix_mask(a->address.len), text, sizeof(text));
+		cfg_format_ipv4(a->address.addr & cfg_prefix_mask(a->address.len), text, sizeof(text));
 		cli_table_set(t, "network", text);
 		cli_table_set(t, "interface", a->interface);
 	}
@@ -180,7 +175,7 @@ static const char *connected_interface(const struct pg_config *cfg, uint32_t add
 	for (unsigned int i = 0; i < cfg->n_ip_address; i++) {
 		const struct cfg_ip_address *a = &cfg->ip_address[i];
 		const struct cfg_ethernet *e = cfg_find_ethernet(cfg, a->interface);
-		uint32_t mask = prefix_mask(a->address.len);
+		uint32_t mask = cfg_prefix_mask(a->address.len);
 
 		if (e && !e->disabled && (addr & mask) == (a->address.addr & mask))
 			return a->interface;
@@ -226,7 +221,7 @@ static int route_fill(struct cli_ctx *ctx, struct cli_table *t)
 		const struct cfg_ip_address *a = &cfg->ip_address[i];
 		const struct cfg_ethernet *e = cfg_find_ethernet(cfg, a->interface);
 		struct cfg_prefix net = {
-			.addr = a->address.addr & prefix_mask(a->address.len),
+			.addr = a->address.addr & cfg_prefix_mask(a->address.len),
 			.len = a->address.len,
 		};
 

@@ -521,7 +521,7 @@ static const char *ether_for(uint32_t addr)
 	for (unsigned int a = 0; a < cfg->n_ip_address; a++) {
 		const struct cfg_ip_address *ia = &cfg->ip_address[a];
 		const struct cfg_ethernet *e = cfg_find_ethernet(cfg, ia->interface);
-		uint32_t m = ia->address.len ? ~(UINT32_MAX >> ia->address.len) : 0;
+		uint32_t m = cfg_prefix_mask(ia->address.len);
 
 		if (e && !e->disabled && (addr & m) == (ia->address.addr & m))
 			return e->name;
@@ -543,7 +543,7 @@ static const char *dod_tap(const struct pc_iface *i)
 
 	for (unsigned int r = 0; !tap && r < cfg->n_ip_route; r++) {
 		const struct cfg_ip_route *ir = &cfg->ip_route[r];
-		uint32_t m = ir->dst.len ? ~(UINT32_MAX >> ir->dst.len) : 0;
+		uint32_t m = cfg_prefix_mask(ir->dst.len);
 
 		if (ir->gateway_iface[0] || (i->cfg.connect_to & m) != (ir->dst.addr & m))
 			continue;

@@ -67,19 +67,14 @@ static struct {
 	bool dp_pending;           /* the dataplane refused the last table as busy */
 } tr;
 
-static uint32_t mask_of(uint8_t len)
-{
-	return len == 0 ? 0 : len >= 32 ? UINT32_MAX : ~(UINT32_MAX >> len);
-}
-
 static bool prefix_eq(const struct cfg_prefix *a, const struct cfg_prefix *b)
 {
-	return a->len == b->len && (a->addr & mask_of(a->len)) == (b->addr & mask_of(b->len));
+	return a->len == b->len && (a->addr & cfg_prefix_mask(a->len)) == (b->addr & cfg_prefix_mask(b->len));
 }
 
 static bool prefix_has(const struct cfg_prefix *p, uint32_t addr)
 {
-	return (addr & mask_of(p->len)) == (p->addr & mask_of(p->len));
+	return (addr & cfg_prefix_mask(p->len)) == (p->addr & cfg_prefix_mask(p->len));
 }
 
 /* Route k of link l (k < TR_PER_LINK); false when the link has no such route. */
@@ -133,7 +128,7 @@ static unsigned int n_cands;
 static int cand_cmp(const void *a, const void *b)
 {
 	const struct tr_cand *x = a, *y = b;
-	uint32_t xa = x->dst.addr & mask_of(x->dst.len), ya = y->dst.addr & mask_of(y->dst.len);
+	uint32_t xa = x->dst.addr & cfg_prefix_mask(x->dst.len), ya = y->dst.addr & cfg_prefix_mask(y->dst.len);
 
 	if (x->dst.len != y->dst.len)
 		return x->dst.len > y->dst.len ? -1 : 1;
@@ -226,7 +221,7 @@ static bool on_link(uint32_t addr)
 static int kr_cmp(const void *a, const void *b)
 {
 	const struct tr_kroute *x = a, *y = b;
-	uint32_t xa = x->dst.addr & mask_of(x->dst.len), ya = y->dst.addr & mask_of(y->dst.len);
+	uint32_t xa = x->dst.addr & cfg_prefix_mask(x->dst.len), ya = y->dst.addr & cfg_prefix_mask(y->dst.len);
 
 	if (x->dst.len != y->dst.len)
 		return x->dst.len < y->dst.len ? -1 : 1;

@@ -24,7 +24,6 @@
 #include "stats.h"
 #include "worker.h"
 
-#define IPV4_BITS 32
 #define EAL_CMDLINE_LOG_MAX 1024
 #define SESSION_MEM_SHARE   4     /* session tables may take 1/4 of memory-mb */
 #define SESSION_BYTES_BUDGET 1024 /* per session, tables included (962 measured) */
@@ -40,11 +39,6 @@ struct worker *dp_worker_get(unsigned int worker)
 	return &dp.workers[worker];
 }
 
-static uint32_t prefix_mask(uint8_t len)
-{
-	return len == 0 ? 0 : UINT32_MAX << (IPV4_BITS - len);
-}
-
 /* Our addresses, for "GRE to us" and "ARP sender on our link". */
 static void build_classify_ctx(const struct pg_config *cfg)
 {
@@ -58,7 +52,7 @@ static void build_classify_ctx(const struct pg_config *cfg)
 			break;
 		}
 		dp.cls.local_be[dp.cls.n_local] = rte_cpu_to_be_32(a->address.addr);
-		dp.cls.mask_be[dp.cls.n_local] = rte_cpu_to_be_32(prefix_mask(a->address.len));
+		dp.cls.mask_be[dp.cls.n_local] = rte_cpu_to_be_32(cfg_prefix_mask(a->address.len));
 		dp.cls.n_local++;
 	}
 }

@@ -42,11 +42,6 @@ unsigned int tunnel_fib_reclaim(void)
 	return freed;
 }
 
-static uint32_t mask_of(uint8_t len)
-{
-	return len == 0 ? 0 : len >= 32 ? UINT32_MAX : ~(UINT32_MAX >> len);
-}
-
 /*
  * Building order: longest prefix first, then by prefix (the groups the
  * lookup searches), then "pass" before a session, so that of one prefix
@@ -90,7 +85,7 @@ static int fib_build(const struct tunnel_fib_route *routes, unsigned int n, stru
 		struct fib_build *x = &b[nb];
 
 		x->len = r->len > 32 ? 32 : r->len;
-		x->e.prefix = r->prefix & mask_of(x->len);
+		x->e.prefix = r->prefix & cfg_prefix_mask(x->len);
 		if (!r->via_session) {
 			x->e.ref = TUNNEL_FIB_PASS;
 		} else {
@@ -119,7 +114,7 @@ static int fib_build(const struct tunnel_fib_route *routes, unsigned int n, stru
 
 		if (g == NULL || b[i - 1].len != b[i].len) {
 			g = &t->g[t->n_groups++];
-			*g = (struct tunnel_fib_group){ .mask = mask_of(b[i].len), .first = t->n };
+			*g = (struct tunnel_fib_group){ .mask = cfg_prefix_mask(b[i].len), .first = t->n };
 		} else if (t->e[t->n - 1].prefix == b[i].e.prefix) {
 			continue;   /* the same prefix again: the first (build_cmp) stands */
 		}
